@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= demo-byra-2026
+
+.PHONY: run test install services lint worker beat messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## The portal with demo data on its embedded defaults: SQLite, tasks in-process, local outbox.
+run: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo --password '$(DEMO_PASSWORD)'
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Every test, against PostgreSQL and Redis, with Chromium for the browser tests.
+test: install
+	scripts/ensure_test_services.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: install
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -d djangojs -l sv -l en --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## A Celery worker and scheduler for a run with a broker (CELERY_BROKER_URL set).
+worker: install
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info
+
+clean:
+	rm -rf var/outbox var/db.sqlite3

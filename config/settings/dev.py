@@ -1,0 +1,13 @@
+"""The zero-setup local run: SQLite, tasks in-process, e-mail and SMS to a local outbox."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+if not env("EMAIL_URL", default="") and not env("ANYMAIL_ESP", default=""):
+    # Each message is written to var/outbox/ and echoed to the console; /utveckling/utkorg/
+    # lists them so their links can be followed without a mail server.
+    EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+
+(BASE_DIR / "var").mkdir(exist_ok=True)

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentStatus(models.TextChoices):
+    RECEIVED = "received", _("Mottaget")
+    HANDLED = "handled", _("Hanterat")
+
+
+def document_upload_to(document, filename):
+    # The stored name is not the uploaded one: it never leaks into a URL and never collides.
+    return f"underlag/{document.client_id}/{document.stored_token}"
+
+
+class Document(models.Model):
+    """An underlag (receipt, supplier invoice) a client user sent to the firm."""
+
+    client = models.ForeignKey(
+        "clients.ClientCompany",
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("klient"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("inskickat av"),
+    )
+    file = models.FileField(_("fil"), upload_to=document_upload_to)
+    stored_token = models.CharField(max_length=64, editable=False)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveIntegerField(_("storlek"))
+    comment = models.CharField(_("kommentar"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.RECEIVED,
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hanterat av"),
+    )
+    handled_at = models.DateTimeField(_("hanterat"), null=True, blank=True)
+    created_at = models.DateTimeField(_("inskickat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("underlag")
+        verbose_name_plural = _("underlag")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "-created_at"], name="document_client_idx")]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,50 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# database access from the live-server tests that drive the browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "sv-SE", "viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture
+def firm(db):
+    from tests.bureau.factories import FirmFactory
+
+    return FirmFactory()
+
+
+@pytest.fixture
+def accountant(firm):
+    """An accountant (member) of ``firm`` with the password "secret-pass-1"."""
+    from tests.bureau.factories import AccountantFactory
+
+    return AccountantFactory(firm_membership__firm=firm)
+
+
+@pytest.fixture
+def accountant_client(client, accountant):
+    client.force_login(accountant)
+    return client
