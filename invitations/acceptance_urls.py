@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import acceptance_views
 
 app_name = "acceptance"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:secret>/", acceptance_views.accept, name="accept"),
+]

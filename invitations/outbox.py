@@ -51,8 +51,13 @@ class OutboxEmailBackend(BaseEmailBackend):
 def write_sms(*, to: str, body: str, sender: str) -> str:
     """Stores one SMS in the outbox; returns an id in the shape of a provider's."""
     message_id = f"LOCAL{uuid.uuid4().hex}"
-    payload = {"id": message_id, "to": to, "from": sender, "body": body,
-               "sent_at": timezone.now().isoformat()}
+    payload = {
+        "id": message_id,
+        "to": to,
+        "from": sender,
+        "body": body,
+        "sent_at": timezone.now().isoformat(),
+    }
     (_sms_dir() / _stamped_name(".json")).write_text(json.dumps(payload, ensure_ascii=False))
     print(f"SMS till {to}: {body}")  # noqa: T201 - the console half of the local outbox
     return message_id
@@ -83,14 +88,21 @@ def outbox_entries(limit: int = 100) -> list[OutboxEntry]:
                 parsed = message_from_binary_file(handle, policy=policy.default)
             text = parsed.get_body(preferencelist=("plain",))
             html = parsed.get_body(preferencelist=("html",))
-            entries.append(OutboxEntry(
-                kind="email", sent_at=stamp, to=str(parsed["To"]),
-                subject=str(parsed["Subject"]),
-                body=text.get_content() if text else "",
-                html=html.get_content() if html else "",
-            ))
+            entries.append(
+                OutboxEntry(
+                    kind="email",
+                    sent_at=stamp,
+                    to=str(parsed["To"]),
+                    subject=str(parsed["Subject"]),
+                    body=text.get_content() if text else "",
+                    html=html.get_content() if html else "",
+                )
+            )
         else:
             data = json.loads(path.read_text())
-            entries.append(OutboxEntry(kind="sms", sent_at=stamp, to=data["to"], subject="",
-                                       body=data["body"], html=""))
+            entries.append(
+                OutboxEntry(
+                    kind="sms", sent_at=stamp, to=data["to"], subject="", body=data["body"], html=""
+                )
+            )
     return entries

@@ -147,14 +147,18 @@ SMS_OUTBOX_DIR = env("SMS_OUTBOX_DIR", default=str(Path(EMAIL_OUTBOX_DIR) / "sms
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
 
 # --- The app shown in invitations ------------------------------------------------------------
-APP_STORE_URL = env("APP_STORE_URL", default="https://apps.apple.com/se/app/byraportalen/id0000000000")
+APP_STORE_URL = env(
+    "APP_STORE_URL", default="https://apps.apple.com/se/app/byraportalen/id0000000000"
+)
 GOOGLE_PLAY_URL = env(
     "GOOGLE_PLAY_URL", default="https://play.google.com/store/apps/details?id=se.byraportalen"
 )
 
 # --- Invitations -------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
-INVITATION_REMINDER_DAYS_BEFORE_EXPIRY = env.int("INVITATION_REMINDER_DAYS_BEFORE_EXPIRY", default=3)
+INVITATION_REMINDER_DAYS_BEFORE_EXPIRY = env.int(
+    "INVITATION_REMINDER_DAYS_BEFORE_EXPIRY", default=3
+)
 # "notify": a lapsed link asks the inviting accountant to resend; "resend": a new link goes out.
 INVITATION_RENEWAL = env("INVITATION_RENEWAL", default="notify")
 INVITATION_BATCH_MAX_ROWS = 50
