@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import acceptance_views
+from .views import acceptance
 
 app_name = "acceptance"
 
 urlpatterns = [
-    path("<str:secret>/", acceptance_views.accept, name="accept"),
+    path("<str:secret>/", acceptance.accept, name="accept"),
 ]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import wizard
 
 app_name = "invitations"
 
-urlpatterns = []
+urlpatterns = [
+    path("bjud-in/", wizard.wizard, name="wizard"),
+]
