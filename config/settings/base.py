@@ -161,6 +161,10 @@ INVITATION_REMINDER_DAYS_BEFORE_EXPIRY = env.int(
 )
 # "notify": a lapsed link asks the inviting accountant to resend; "resend": a new link goes out.
 INVITATION_RENEWAL = env("INVITATION_RENEWAL", default="notify")
+# The acceptance link's rate limits (django-ratelimit, counted in the default cache): per
+# client address and per link secret, over GET and POST together.
+INVITATION_ACCEPT_RATE_PER_IP = "30/m"
+INVITATION_ACCEPT_RATE_PER_LINK = "10/m"
 INVITATION_BATCH_MAX_ROWS = 50
 DELIVERY_SWEEP_AFTER = timedelta(minutes=env.int("DELIVERY_SWEEP_AFTER_MINUTES", default=3))
 

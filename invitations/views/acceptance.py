@@ -1,7 +1,83 @@
+"""The invitation link: a page on GET (mail scanners open links), the action on POST.
+
+Every response of these views is rate-limited per client address and per secret; a
+limited request gets a friendly 429 page and nothing happens.
+"""
+
+from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from invitations import secrets, services
+from invitations.models import InvitationStatus
+
+
+def _over_limit(request, secret: str) -> bool:
+    by_ip = is_ratelimited(
+        request,
+        group="invitation-accept-ip",
+        key="ip",
+        rate=settings.INVITATION_ACCEPT_RATE_PER_IP,
+        increment=True,
+    )
+    # Keyed by the secret's hash so the raw secret never reaches the cache.
+    by_link = is_ratelimited(
+        request,
+        group="invitation-accept-link",
+        key=lambda group, request: secrets.hash_secret(secret),
+        rate=settings.INVITATION_ACCEPT_RATE_PER_LINK,
+        increment=True,
+    )
+    return by_ip or by_link
+
+
+def _too_many(request):
+    return render(request, "invitations/acceptance/too_many.html", status=429)
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 def accept(request, secret):
-    raise Http404  # the acceptance page (issue 5) replaces this
+    if _over_limit(request, secret):
+        return _too_many(request)
+    now = timezone.now()
+    invitation = services.find_invitation_by_secret(secret)
+    if invitation is None:
+        return render(request, "invitations/acceptance/unknown.html", status=404)
+    context = {"invitation": invitation, "secret": secret}
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return render(request, "invitations/acceptance/already_accepted.html", context)
+    if invitation.status == InvitationStatus.REVOKED or invitation.expires_at <= now:
+        return render(request, "invitations/acceptance/lapsed.html", context)
+
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.accept_invitation(
+                invitation=invitation, password=form.cleaned_data["new_password1"], now=now
+            )
+        except services.InvitationNotAcceptable as refusal:
+            template = (
+                "invitations/acceptance/already_accepted.html"
+                if refusal.reason == InvitationStatus.ACCEPTED
+                else "invitations/acceptance/lapsed.html"
+            )
+            return render(request, template, context)
+        login(request, invitation.user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("documents:start")
+    return render(request, "invitations/acceptance/accept.html", {**context, "form": form})
+
+
+@login_not_required
+@require_POST
+def request_new_link(request, secret):
+    """"Skicka en ny länk till mig": always the same answer, whatever the secret was."""
+    if _over_limit(request, secret):
+        return _too_many(request)
+    services.request_new_link(secret=secret, now=timezone.now())
+    return render(request, "invitations/acceptance/new_link_requested.html")
