@@ -6,4 +6,5 @@ app_name = "clients"
 
 urlpatterns = [
     path("", views.client_list, name="list"),
+    path("ny/", views.client_create, name="create"),
 ]
