@@ -2,12 +2,21 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from clients.models import ClientRight
+from clients.models import ClientCompany, ClientMembership, ClientRight
 from documents.models import Document
 
-from .models import Delivery, DeliveryStatus, Invitation, InvitationEvent, InvitationStatus
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    Invitation,
+    InvitationBatch,
+    InvitationEvent,
+    InvitationStatus,
+)
 
 # --- One invitation and its audit trail (issue 5) --------------------------------------------
 
@@ -119,3 +128,97 @@ def firm_adoption(*, firm) -> tuple[Adoption, list[Adoption]]:
         for row in rows
     ]
     return overall, per_accountant
+
+
+# --- The "Bjud in klientanvändare" wizard (issue 3) -------------------------------------------
+
+
+def clients_of_rows(*, accountant, firm, client_ids) -> QuerySet:
+    """The firm's clients among ``client_ids`` (the wizard's marked rows), by name.
+
+    Each carries ``accountant_is_system_admin`` and ``has_own_users``, so that the page can
+    say why a row cannot be submitted. Ids of other firms' clients are left out. One query.
+    """
+    return (
+        ClientCompany.objects.filter(firm=firm, pk__in=list(client_ids))
+        .annotate(
+            accountant_is_system_admin=Exists(
+                ClientRight.objects.filter(
+                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
+                )
+            ),
+            has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
+        )
+        .order_by("name", "id")
+    )
+
+
+def client_users_awaiting_invitation(
+    *, accountant, firm, search: str | None = None, now=None
+) -> QuerySet:
+    """Client users ``accountant`` may invite again: never invited, or the invitation lapsed.
+
+    A user qualifies when they belong to a client of ``firm`` on which ``accountant`` is
+    system administrator, have never accepted an invitation and have no pending one that is
+    still valid (so: never invited, expired, or revoked). Each row carries the client the
+    invitation would be for (``invite_client_id``, ``invite_client_name``,
+    ``invite_client_org_number``: the first such client by name) and the state of the
+    latest invitation (``last_invitation_status``, ``last_invitation_expires_at``).
+    One query.
+    """
+    now = now or timezone.now()
+    administered = ClientMembership.objects.filter(
+        client__firm=firm,
+        client__rights__accountant=accountant,
+        client__rights__is_system_admin=True,
+    )
+    first_client = administered.filter(user=OuterRef("pk")).order_by("client__name", "client_id")
+    latest_invitation = Invitation.objects.filter(user=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    settled = Invitation.objects.filter(user=OuterRef("pk")).filter(
+        Q(status=InvitationStatus.ACCEPTED) | Q(status=InvitationStatus.PENDING, expires_at__gt=now)
+    )
+    queryset = (
+        get_user_model()
+        .objects.filter(Exists(administered.filter(user=OuterRef("pk"))))
+        .filter(~Exists(settled))
+        .annotate(
+            invite_client_id=Subquery(first_client.values("client_id")[:1]),
+            invite_client_name=Subquery(first_client.values("client__name")[:1]),
+            invite_client_org_number=Subquery(first_client.values("client__org_number")[:1]),
+            last_invitation_status=Subquery(latest_invitation.values("status")[:1]),
+            last_invitation_expires_at=Subquery(latest_invitation.values("expires_at")[:1]),
+        )
+        .order_by("full_name", "id")
+    )
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(username__icontains=search)
+            | Exists(
+                administered.filter(user=OuterRef("pk")).filter(
+                    Q(client__name__icontains=search) | Q(client__org_number__startswith=search)
+                )
+            )
+        )
+    return queryset
+
+
+def batch_with_invitations(*, firm, pk: int) -> InvitationBatch | None:
+    """One batch of ``firm`` with its invitations, their users, clients and deliveries.
+
+    Three queries whatever the size of the batch.
+    """
+    invitations = Invitation.objects.select_related("user", "client").order_by("client__name", "id")
+    return (
+        InvitationBatch.objects.filter(firm=firm, pk=pk)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("invitations", queryset=invitations),
+            "invitations__deliveries",
+        )
+        .first()
+    )

@@ -4,29 +4,37 @@ The pieces below are shared by every way an invitation is made or renewed: a fre
 and expiry, the deliveries it promises (the outbox rows), and queueing them after commit.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from clients.models import ClientRight
+from accounts.models import User
+from clients.models import ClientCompany, ClientMembership, ClientRight
 
 from . import secrets
 from .models import (
+    BatchKind,
     Channel,
     Delivery,
     DeliveryPurpose,
     EventKind,
     Invitation,
+    InvitationBatch,
     InvitationEvent,
     InvitationStatus,
 )
+from .selectors import client_users_awaiting_invitation
+from .usernames import taken_usernames
 
 
 def invitation_expiry(now: datetime) -> datetime:
@@ -79,6 +87,375 @@ def enqueue_deliveries(delivery_ids: list[int]) -> None:
     ids = list(delivery_ids)
     if ids:
         transaction.on_commit(lambda: dispatch_deliveries.delay(ids), robust=True)
+
+
+# --- The "Bjud in klientanvändare" wizard: new users and existing users (issue 3) ---------
+
+
+@dataclass(frozen=True)
+class NewUserRow:
+    """One marked row of the wizard, its shape already checked (see ``invitations.forms``).
+
+    ``mobile`` is E.164 or empty; ``username`` and ``email`` are as they will be stored.
+    """
+
+    client_id: int
+    full_name: str
+    email: str
+    username: str
+    mobile: str = ""
+
+
+BATCH = "__batch__"  # the key of errors that belong to the whole batch, not to one row
+
+
+class RowsRefused(ValidationError):
+    """Some rows break a rule; nothing was written.
+
+    ``row_errors`` maps a row's key (a client id for new users, a user id for existing
+    users, or ``BATCH``) to ``{field: [messages]}``; the field "client" (or "user") holds
+    errors about the row as a whole.
+    """
+
+    def __init__(self, row_errors: dict):
+        self.row_errors = row_errors
+        super().__init__(
+            [
+                message
+                for fields in row_errors.values()
+                for msgs in fields.values()
+                for message in msgs
+            ]
+        )
+
+
+def _add_error(errors: dict, key, field: str, message) -> None:
+    errors.setdefault(key, {}).setdefault(field, []).append(str(message))
+
+
+def too_many_rows_error(count: int) -> str:
+    return gettext(
+        "Du har markerat %(count)d rader. Högst %(max)d användare kan bjudas in åt gången; "
+        "avmarkera %(extra)d rader och försök igen."
+    ) % {
+        "count": count,
+        "max": settings.INVITATION_BATCH_MAX_ROWS,
+        "extra": count - settings.INVITATION_BATCH_MAX_ROWS,
+    }
+
+
+def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: bool = False) -> dict:
+    """Every business rule a batch of new users must pass, checked for all rows at once.
+
+    Returns ``row_errors`` as ``RowsRefused`` carries them (empty: the batch may be
+    written). Four queries whatever the number of rows: the clients (locked when
+    ``locked``, inside the caller's transaction), their state, the e-mail addresses and
+    the usernames already taken.
+    """
+    errors: dict = {}
+    if not rows:
+        _add_error(errors, BATCH, "rows", gettext("Markera minst en rad att bjuda in."))
+        return errors
+    if len(rows) > settings.INVITATION_BATCH_MAX_ROWS:
+        _add_error(errors, BATCH, "rows", too_many_rows_error(len(rows)))
+        return errors
+
+    client_ids = [row.client_id for row in rows]
+    if locked:
+        # Taken in id order so that two batches sharing clients cannot deadlock. The state
+        # is read by the next query: a statement that waited for the lock still sees its
+        # own, older snapshot.
+        list(
+            ClientCompany.objects.filter(pk__in=client_ids, firm=firm)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+    clients = {
+        client.pk: client
+        for client in ClientCompany.objects.filter(pk__in=client_ids, firm=firm).annotate(
+            accountant_is_system_admin=Exists(
+                ClientRight.objects.filter(
+                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
+                )
+            ),
+            has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
+        )
+    }
+    seen_clients = set()
+    for row in rows:
+        client = clients.get(row.client_id)
+        if client is None:
+            _add_error(errors, row.client_id, "client", gettext("Klienten finns inte hos byrån."))
+        elif not client.accountant_is_system_admin:
+            _add_error(
+                errors,
+                row.client_id,
+                "client",
+                gettext("Du måste vara systemadministratör på klienten"),
+            )
+        elif client.has_own_users:
+            _add_error(
+                errors,
+                row.client_id,
+                "client",
+                gettext(
+                    "Klienten har fått användare sedan sidan visades. Använd "
+                    "\u201dBjud in befintliga användare\u201d för dem."
+                ),
+            )
+        elif row.client_id in seen_clients:
+            _add_error(errors, row.client_id, "client", gettext("Klienten finns på flera rader."))
+        seen_clients.add(row.client_id)
+
+    emails = [row.email.lower() for row in rows]
+    taken_emails = set(
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=set(emails))
+        .values_list("email_lower", flat=True)
+    )
+    usernames = [row.username.lower() for row in rows]
+    taken = taken_usernames(usernames)
+    for row, email, username in zip(rows, emails, usernames, strict=True):
+        if email in taken_emails:
+            _add_error(
+                errors,
+                row.client_id,
+                "email",
+                gettext(
+                    "Det finns redan en användare med den här e-postadressen. Bjud in "
+                    "den under \u201dBjud in befintliga användare\u201d."
+                ),
+            )
+        elif emails.count(email) > 1:
+            _add_error(
+                errors,
+                row.client_id,
+                "email",
+                gettext("Samma e-postadress står på en annan rad."),
+            )
+        if username in taken:
+            _add_error(
+                errors,
+                row.client_id,
+                "username",
+                gettext("Användarnamnet är upptaget. Välj ett annat."),
+            )
+        elif usernames.count(username) > 1:
+            _add_error(
+                errors,
+                row.client_id,
+                "username",
+                gettext("Samma användarnamn står på en annan rad."),
+            )
+    return errors
+
+
+def _batch_for_key(*, firm, submission_key) -> InvitationBatch | None:
+    batch = InvitationBatch.objects.filter(submission_key=submission_key).first()
+    if batch is not None and batch.firm_id != firm.pk:
+        raise PermissionDenied
+    return batch
+
+
+def _promise(
+    *, accountant, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
+) -> list[int]:
+    """Writes the deliveries and events of ``invitations`` (saved); returns the delivery ids."""
+    deliveries = Delivery.objects.bulk_create(
+        [delivery for invitation in invitations for delivery in promised_deliveries(invitation)]
+    )
+    InvitationEvent.objects.bulk_create(
+        InvitationEvent(invitation=invitation, kind=kind, actor=accountant, created_at=now)
+        for invitation in invitations
+    )
+    return [delivery.pk for delivery in deliveries]
+
+
+def invite_new_users(
+    *, accountant, firm, rows: list[NewUserRow], submission_key
+) -> InvitationBatch:
+    """Creates a client user per row and invites them, all in one transaction.
+
+    Guarantees:
+    - every rule of ``new_user_row_errors`` holds at the moment of writing: the rows'
+      clients are locked, so of two accountants submitting the same client at once one
+      wins and the other gets ``RowsRefused`` for that row; nothing is written then;
+    - each user has no usable password and is inactive until they accept (the acceptance
+      sets both), a membership in the row's client, a pending invitation with a fresh
+      secret, an e-mail delivery, an SMS delivery when a mobile number was given, and a
+      "created" event naming ``accountant``;
+    - the deliveries are queued by one task after commit;
+    - the same ``submission_key`` twice (double click, reload, two tabs) returns the batch
+      of the first, and creates nothing more.
+    The number of queries does not grow with the number of rows.
+    """
+    batch = _batch_for_key(firm=firm, submission_key=submission_key)
+    if batch is not None:
+        return batch
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # First: a concurrent submission of the same key waits here on the unique index.
+            batch = InvitationBatch.objects.create(
+                firm=firm,
+                created_by=accountant,
+                kind=BatchKind.NEW_USERS,
+                submission_key=submission_key,
+            )
+            errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows, locked=True)
+            if errors:
+                raise RowsRefused(errors)
+            users = []
+            for row in rows:
+                user = User(
+                    username=row.username,
+                    full_name=row.full_name,
+                    email=row.email,
+                    mobile=row.mobile,
+                    is_active=False,
+                )
+                user.set_unusable_password()
+                users.append(user)
+            User.objects.bulk_create(users)
+            ClientMembership.objects.bulk_create(
+                ClientMembership(client_id=row.client_id, user=user)
+                for row, user in zip(rows, users, strict=True)
+            )
+            invitations = []
+            for row, user in zip(rows, users, strict=True):
+                invitation = Invitation(
+                    batch=batch, user=user, client_id=row.client_id, invited_by=accountant
+                )
+                give_new_secret(invitation, now=now)
+                invitations.append(invitation)
+            Invitation.objects.bulk_create(invitations)
+            enqueue_deliveries(_promise(accountant=accountant, invitations=invitations, now=now))
+    except IntegrityError:
+        batch = _batch_for_key(firm=firm, submission_key=submission_key)
+        if batch is not None:
+            return batch
+        # Another submission took one of the e-mail addresses or usernames between our
+        # check and our insert; checking again names the rows.
+        errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows)
+        raise RowsRefused(
+            errors or {BATCH: {"rows": [gettext("Någon annan sparade samtidigt. Försök igen.")]}}
+        ) from None
+    return batch
+
+
+def existing_user_errors(
+    *, accountant, firm, user_ids: list[int], locked: bool = False, now: datetime | None = None
+) -> tuple[dict, dict]:
+    """Checks that each of ``user_ids`` may be invited by ``accountant`` now.
+
+    Returns ``(row_errors, users)``: errors keyed by user id as ``RowsRefused`` carries
+    them, and the qualifying users by id, annotated as
+    ``client_users_awaiting_invitation`` annotates them.
+    """
+    errors: dict = {}
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids:
+        _add_error(errors, BATCH, "rows", gettext("Markera minst en användare att bjuda in."))
+        return errors, {}
+    if len(user_ids) > settings.INVITATION_BATCH_MAX_ROWS:
+        _add_error(errors, BATCH, "rows", too_many_rows_error(len(user_ids)))
+        return errors, {}
+    if locked:
+        list(
+            User.objects.filter(pk__in=user_ids)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+    users = client_users_awaiting_invitation(accountant=accountant, firm=firm, now=now).in_bulk(
+        user_ids
+    )
+    for user_id in user_ids:
+        if user_id not in users:
+            _add_error(
+                errors,
+                user_id,
+                "user",
+                gettext(
+                    "Användaren kan inte bjudas in av dig: den har redan en giltig inbjudan, "
+                    "har accepterat, eller tillhör ingen klient där du är systemadministratör."
+                ),
+            )
+    return errors, users
+
+
+def invite_existing_users(
+    *, accountant, firm, user_ids: list[int], submission_key
+) -> InvitationBatch:
+    """Invites existing client users who never accepted, all in one transaction.
+
+    Guarantees: each user qualifies (see ``client_users_awaiting_invitation``) at the
+    moment of writing (the users are locked), else ``RowsRefused`` and nothing is
+    written; a lapsed pending invitation is renewed in place (new secret and expiry,
+    since a user has at most one pending invitation), any other user gets a new pending
+    invitation for the first client they belong to where ``accountant`` is system
+    administrator; deliveries, events and the one queued task as for new users; the same
+    ``submission_key`` twice returns the first batch.
+    """
+    batch = _batch_for_key(firm=firm, submission_key=submission_key)
+    if batch is not None:
+        return batch
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            batch = InvitationBatch.objects.create(
+                firm=firm,
+                created_by=accountant,
+                kind=BatchKind.EXISTING_USERS,
+                submission_key=submission_key,
+            )
+            errors, users = existing_user_errors(
+                accountant=accountant, firm=firm, user_ids=user_ids, locked=True, now=now
+            )
+            if errors:
+                raise RowsRefused(errors)
+            lapsed = {
+                invitation.user_id: invitation
+                for invitation in Invitation.objects.filter(
+                    user__in=list(users), status=InvitationStatus.PENDING
+                )
+            }
+            renewed, created = [], []
+            for user in users.values():
+                invitation = lapsed.get(user.pk) or Invitation(user=user)
+                invitation.user = user
+                invitation.batch = batch
+                invitation.client_id = user.invite_client_id
+                invitation.invited_by = accountant
+                invitation.reminded_at = None
+                give_new_secret(invitation, now=now)
+                (renewed if invitation.pk else created).append(invitation)
+            Invitation.objects.bulk_update(
+                renewed,
+                [
+                    "batch",
+                    "client",
+                    "invited_by",
+                    "secret_nonce",
+                    "secret_hash",
+                    "expires_at",
+                    "reminded_at",
+                ],
+            )
+            Invitation.objects.bulk_create(created)
+            enqueue_deliveries(
+                _promise(accountant=accountant, invitations=created, now=now)
+                + _promise(
+                    accountant=accountant, invitations=renewed, now=now, kind=EventKind.RESENT
+                )
+            )
+    except IntegrityError:
+        batch = _batch_for_key(firm=firm, submission_key=submission_key)
+        if batch is not None:
+            return batch
+        raise
+    return batch
 
 
 # --- Invitation lifecycle: accept, resend, revoke, renew, remind (issue 5) ------------------

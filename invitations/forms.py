@@ -1,0 +1,177 @@
+"""The wizard's forms: they check the shape of each row; the rules live in the services."""
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .usernames import normalise_username, suggest_usernames, validate_username
+
+ROW_FIELDS = ("full_name", "email", "mobile", "username")
+
+_MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+class WizardChoiceForm(forms.Form):
+    NEW_USERS = "new_users"
+    EXISTING_USERS = "existing_users"
+
+    choice = forms.ChoiceField(
+        choices=[
+            (NEW_USERS, _("Lägg till nya användare och bjud in dem")),
+            (EXISTING_USERS, _("Bjud in befintliga användare")),
+        ],
+        initial=NEW_USERS,
+        widget=forms.RadioSelect,
+    )
+
+
+def parse_mobile(value: str) -> str:
+    """``value`` as E.164 if it is a valid mobile number (Swedish by default), else an error.
+
+    Accepts the usual ways of writing it: 070-123 45 67, 0701234567, +46 70 123 45 67,
+    0046 70 123 45 67. A foreign mobile number is accepted with its country code.
+    """
+    invalid = forms.ValidationError(
+        _("Ange ett giltigt mobilnummer, t.ex. 070-123 45 67 eller +46 70 123 45 67."),
+        code="invalid_mobile",
+    )
+    try:
+        number = phonenumbers.parse(value, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise forms.ValidationError(
+            _(
+                "Numret är inte ett mobilnummer (det ser ut som ett fast nummer). Ange ett "
+                "mobilnummer, så att inbjudan kan gå som SMS, eller lämna fältet tomt."
+            ),
+            code="not_mobile",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class NewUserRowForm(forms.Form):
+    """One marked row of step 2: a new client user for one client company."""
+
+    full_name = forms.CharField(
+        label=_("Namn"),
+        max_length=150,
+        error_messages={"required": _("Ange användarens namn.")},
+    )
+    email = forms.EmailField(
+        label=_("Användarens e-post"),
+        max_length=254,
+        error_messages={
+            "required": _("Ange användarens e-postadress."),
+            "invalid": _("Ange en giltig e-postadress, t.ex. namn@foretag.se."),
+        },
+    )
+    mobile = forms.CharField(label=_("Mobilnummer"), required=False, max_length=40)
+    username = forms.CharField(label=_("Användarnamn"), required=False, max_length=200)
+
+    def clean_email(self) -> str:
+        return BaseUserManager.normalize_email(self.cleaned_data["email"])
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"].strip()
+        return parse_mobile(value) if value else ""
+
+    def clean_username(self) -> str:
+        username = normalise_username(self.cleaned_data["username"])
+        if username:
+            validate_username(username)
+        return username
+
+
+class NewUsersBatch:
+    """All marked rows of a draft, checked as one batch: shape, then every business rule.
+
+    ``draft_rows`` maps a client id to the row's values as typed (``full_name``,
+    ``email``, ``mobile``, ``username``, ``username_auto``, ``marked``). Validating fills
+    in a suggested username for each row that has none or kept the suggestion, writing it
+    back into ``draft_rows`` so that the page shows it. After ``is_valid()``, ``errors``
+    maps a client id (or ``services.BATCH``) to ``{field: [messages]}``.
+    """
+
+    def __init__(self, draft_rows: dict[int, dict], *, accountant, firm):
+        self.draft_rows = draft_rows
+        self.accountant = accountant
+        self.firm = firm
+        self.errors: dict = {}
+        self._forms: dict[int, NewUserRowForm] = {}
+
+    @property
+    def marked_ids(self) -> list[int]:
+        return [client_id for client_id, values in self.draft_rows.items() if values.get("marked")]
+
+    def is_valid(self) -> bool:
+        self.errors = {}
+        marked = self.marked_ids
+        if not marked:
+            self._add(services.BATCH, "rows", _("Markera minst en rad att bjuda in."))
+            return False
+        if len(marked) > settings.INVITATION_BATCH_MAX_ROWS:
+            self._add(services.BATCH, "rows", services.too_many_rows_error(len(marked)))
+        for client_id in marked:
+            values = self.draft_rows[client_id]
+            form = NewUserRowForm(data={field: values.get(field, "") for field in ROW_FIELDS})
+            form.is_valid()
+            self._forms[client_id] = form
+            for field, messages in form.errors.items():
+                for message in messages:
+                    self._add(client_id, field, message)
+        self._suggest_usernames()
+        if self.errors:
+            return False
+        self.errors = services.new_user_row_errors(
+            accountant=self.accountant, firm=self.firm, rows=self.rows()
+        )
+        return not self.errors
+
+    def _suggest_usernames(self) -> None:
+        wanting, reserved = [], []
+        for client_id, form in self._forms.items():
+            values = self.draft_rows[client_id]
+            username = form.cleaned_data.get("username")
+            if "full_name" not in form.cleaned_data or "username" not in form.cleaned_data:
+                continue
+            if username and not values.get("username_auto"):
+                reserved.append(username)
+            else:
+                wanting.append(client_id)
+        if not wanting:
+            return
+        names = [self._forms[client_id].cleaned_data["full_name"] for client_id in wanting]
+        for client_id, username in zip(
+            wanting, suggest_usernames(names, reserved=reserved), strict=True
+        ):
+            self._forms[client_id].cleaned_data["username"] = username
+            self.draft_rows[client_id]["username"] = username
+            self.draft_rows[client_id]["username_auto"] = True
+
+    def rows(self) -> list[services.NewUserRow]:
+        """The rows to write; only meaningful once ``is_valid()`` returned True."""
+        rows = []
+        for client_id, form in self._forms.items():
+            data = form.cleaned_data
+            rows.append(
+                services.NewUserRow(
+                    client_id=client_id,
+                    full_name=data["full_name"].strip(),
+                    email=data["email"],
+                    username=data["username"],
+                    mobile=data["mobile"],
+                )
+            )
+        return rows
+
+    def _add(self, key, field: str, message) -> None:
+        self.errors.setdefault(key, {}).setdefault(field, []).append(str(message))
