@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import development
 
 app_name = "development"
 
-urlpatterns = []
+urlpatterns = [
+    path("utkorg/", development.outbox, name="outbox"),
+]

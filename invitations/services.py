@@ -86,7 +86,10 @@ def enqueue_deliveries(delivery_ids: list[int]) -> None:
 
     ids = list(delivery_ids)
     if ids:
-        transaction.on_commit(lambda: dispatch_deliveries.delay(ids), robust=True)
+        # retry=False: with Redis down, fail within a second instead of holding the request.
+        transaction.on_commit(
+            lambda: dispatch_deliveries.apply_async((ids,), retry=False), robust=True
+        )
 
 
 # --- The "Bjud in klientanvändare" wizard: new users and existing users (issue 3) ---------

@@ -1,15 +1,49 @@
-"""Thin tasks: load by id, call a service. (The delivery pipeline fills these in.)"""
+"""Thin tasks: load by id, call a service. Sending rules live in ``invitations.delivery``."""
 
 from celery import shared_task
+from django.utils import timezone
+
+from . import delivery
 
 
-@shared_task
+def _eager() -> bool:
+    return bool(send_delivery.app.conf.task_always_eager)
+
+
+@shared_task(ignore_result=True)
 def dispatch_deliveries(delivery_ids: list[int]) -> None:
     """Fans a batch's deliveries out to one ``send_delivery`` task each."""
     for delivery_id in delivery_ids:
         send_delivery.delay(delivery_id)
 
 
-@shared_task
-def send_delivery(delivery_id: int) -> None:
-    raise NotImplementedError("the delivery pipeline (issue 4) sends this")
+@shared_task(ignore_result=True)
+def send_delivery(delivery_id: int) -> str:
+    """Sends one delivery; on a transient failure, schedules the next attempt.
+
+    Without a broker (tasks run in-process, the embedded mode) a retry is not waited for:
+    the row stays pending with its ``next_attempt_at`` and ``sweep_deliveries`` takes it,
+    so a request never sleeps through a back-off.
+    """
+    outcome = delivery.send_delivery(delivery_id=delivery_id)
+    if outcome.retry_in is not None and not _eager():
+        # If this enqueue is lost, the row is still pending and the sweep finds it.
+        send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in, retry=False)
+    return outcome.result
+
+
+@shared_task(ignore_result=True)
+def sweep_pending_deliveries() -> int:
+    """Queues again what a lost enqueue or a dead worker left behind (Celery beat, each minute)."""
+    result = delivery.sweep_deliveries(now=timezone.now())
+    if result.requeue_ids:
+        dispatch_deliveries.delay(result.requeue_ids)
+    return len(result.requeue_ids)
+
+
+@shared_task(ignore_result=True)
+def send_invitation_reminders() -> None:
+    """The once-only reminder before expiry (Celery beat); the rules are the service's."""
+    from .services import send_due_reminders
+
+    send_due_reminders(now=timezone.now())

@@ -167,6 +167,12 @@ INVITATION_ACCEPT_RATE_PER_IP = "30/m"
 INVITATION_ACCEPT_RATE_PER_LINK = "10/m"
 INVITATION_BATCH_MAX_ROWS = 50
 DELIVERY_SWEEP_AFTER = timedelta(minutes=env.int("DELIVERY_SWEEP_AFTER_MINUTES", default=3))
+# Back-off between e-mail attempts: about base·2^(attempt−1) seconds with jitter, capped
+# below the broker's visibility timeout.
+DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=30)
+DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=1800)
+# A delivery "sending" this long belongs to a dead worker: e-mail is tried again, SMS "unknown".
+DELIVERY_STUCK_AFTER = timedelta(minutes=env.int("DELIVERY_STUCK_AFTER_MINUTES", default=15))
 
 # --- Underlag ----------------------------------------------------------------------------------
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -184,7 +190,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+# Publishing gives up within a second when Redis is down (one connection retry), so that a
+# request saving a batch never hangs on the broker; the sweep queues the rows later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 3,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-deliveries": {

@@ -1,0 +1,526 @@
+"""Sending the promised messages (the outbox rows, ``Delivery``), once each.
+
+A worker claims a row with one conditional UPDATE (pending → sending, only when due), sends
+it outside any transaction, then records the outcome with another conditional UPDATE that
+only matches its own claim. A redelivered or duplicated task finds nothing to claim.
+
+- E-mail is retried with exponential back-off and jitter on transient errors (no
+  connection, timeouts, SMTP 4xx, a provider's 5xx) up to ``EMAIL_MAX_ATTEMPTS``; a refused
+  or invalid address fails at once.
+- An SMS is retried only when the request surely never left (see ``invitations.sms``) or
+  Twilio answered 429 (after its Retry-After); after a timeout, a dropped connection or a
+  5xx it may have left, so it becomes "unknown" for an operator instead of a duplicate.
+- ``sweep_deliveries`` catches what a lost enqueue or a dead worker left behind.
+
+Every attempt writes one log line (logger ``invitations.delivery``) with the invitation,
+delivery, channel, attempt and outcome in ``extra``.
+"""
+
+import logging
+import random
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from . import messages, sms
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryPurpose,
+    DeliveryStatus,
+    EventKind,
+    Invitation,
+    InvitationEvent,
+    InvitationStatus,
+)
+from .services import enqueue_deliveries
+
+logger = logging.getLogger("invitations.delivery")
+
+SENT = "sent"
+RETRY = "retry"
+FAILED = "failed"
+UNKNOWN = "unknown"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one ``send_delivery`` call did; ``retry_in`` (seconds) when it should run again."""
+
+    result: str
+    retry_in: float | None = None
+
+
+class TransientFailure(Exception):
+    def __init__(self, reason: str, *, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PermanentFailure(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OutcomeUnknown(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential back-off with jitter: about base·2^(attempt−1), capped, never below half."""
+    ceiling = min(
+        settings.DELIVERY_RETRY_MAX_SECONDS,
+        settings.DELIVERY_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1),
+    )
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _max_attempts(channel: str) -> int:
+    return settings.EMAIL_MAX_ATTEMPTS if channel == Channel.EMAIL else settings.SMS_MAX_ATTEMPTS
+
+
+def claim_delivery(*, delivery_id: int, now: datetime) -> Delivery | None:
+    """Takes the row for this worker if it is pending and due; None when there is nothing."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = Delivery.objects.filter(due, pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=now,
+        status_changed_at=now,
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related(
+        "invitation__user", "invitation__client__firm", "invitation__invited_by"
+    ).get(pk=delivery_id)
+
+
+def _smtp_reason(code: int, text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    return f"SMTP {code} {text}".strip()
+
+
+def _send_email(delivery: Delivery) -> str:
+    """Sends the e-mail; returns the provider's message id. Raises one of the failures."""
+    message = messages.invitation_email(delivery)
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        reason = "; ".join(
+            f"{address}: {_smtp_reason(code, text)}"
+            for address, (code, text) in error.recipients.items()
+        )
+        if codes and all(400 <= code < 500 for code in codes):
+            raise TransientFailure(reason) from error
+        raise PermanentFailure(reason) from error
+    except smtplib.SMTPResponseException as error:
+        reason = _smtp_reason(error.smtp_code, error.smtp_error)
+        if 400 <= error.smtp_code < 500 or error.smtp_code < 0:
+            raise TransientFailure(reason) from error
+        raise PermanentFailure(reason) from error
+    except (AnymailRecipientsRefused, AnymailInvalidAddress) as error:
+        raise PermanentFailure(str(error)) from error
+    except AnymailAPIError as error:
+        status = error.status_code
+        if status is None or status >= 500 or status == 429:
+            raise TransientFailure(str(error)) from error
+        raise PermanentFailure(str(error)) from error
+    except (smtplib.SMTPException, OSError) as error:
+        # No connection, a timeout, a dropped connection: nothing was accepted yet.
+        raise TransientFailure(f"{type(error).__name__}: {error}") from error
+    status = getattr(message, "anymail_status", None)
+    return (status.message_id if status else None) or message.extra_headers["Message-ID"]
+
+
+def _send_sms(delivery: Delivery) -> str:
+    text = messages.invitation_sms(delivery)
+    try:
+        return sms.send_sms(to=text.to, body=text.body).provider_message_id
+    except sms.SmsNotSent as error:
+        raise TransientFailure(error.reason, retry_after=error.retry_after) from error
+    except sms.SmsRejected as error:
+        raise PermanentFailure(error.reason) from error
+    except sms.SmsOutcomeUnknown as error:
+        raise OutcomeUnknown(error.reason) from error
+
+
+def _log(delivery: Delivery, outcome: str, message: str, *, level=logging.INFO, **extra):
+    logger.log(
+        level,
+        "delivery %s (%s, invitation %s) attempt %s: %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.invitation_id,
+        delivery.attempts,
+        message,
+        extra={
+            "invitation_id": delivery.invitation_id,
+            "delivery_id": delivery.pk,
+            "channel": delivery.channel,
+            "purpose": delivery.purpose,
+            "attempt": delivery.attempts,
+            "outcome": outcome,
+            **extra,
+        },
+    )
+
+
+def _own_claim(delivery: Delivery) -> QuerySet:
+    """The row, as long as it is still this worker's claim (the sweep may have taken it)."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at
+    )
+
+
+def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) -> None:
+    with transaction.atomic():
+        _own_claim(delivery).update(
+            status=DeliveryStatus.SENT,
+            provider_message_id=provider_message_id[:255],
+            sent_at=now,
+            next_attempt_at=None,
+            last_error="",
+            status_changed_at=now,
+        )
+        Invitation.objects.filter(pk=delivery.invitation_id).update(last_sent_at=now)
+        purpose = " (påminnelse)" if delivery.purpose == DeliveryPurpose.REMINDER else ""
+        InvitationEvent.objects.create(
+            invitation_id=delivery.invitation_id,
+            kind=EventKind.SENT,
+            detail=f"{delivery.get_channel_display()}{purpose} till {delivery.recipient}",
+            created_at=now,
+        )
+
+
+def _record_failed(delivery: Delivery, reason: str, now: datetime) -> None:
+    with transaction.atomic():
+        _own_claim(delivery).update(
+            status=DeliveryStatus.FAILED,
+            last_error=reason,
+            next_attempt_at=None,
+            status_changed_at=now,
+        )
+        InvitationEvent.objects.create(
+            invitation_id=delivery.invitation_id,
+            kind=EventKind.FAILED,
+            detail=f"{delivery.get_channel_display()} till {delivery.recipient}: {reason}"[:500],
+            created_at=now,
+        )
+
+
+def _record_unknown(delivery: Delivery, reason: str, now: datetime) -> None:
+    _own_claim(delivery).update(
+        status=DeliveryStatus.UNKNOWN,
+        last_error=reason,
+        next_attempt_at=None,
+        status_changed_at=now,
+    )
+
+
+def _record_retry(delivery: Delivery, reason: str, delay: float, now: datetime) -> None:
+    _own_claim(delivery).update(
+        status=DeliveryStatus.PENDING,
+        last_error=reason,
+        next_attempt_at=now + timedelta(seconds=delay),
+        status_changed_at=now,
+    )
+
+
+def send_delivery(*, delivery_id: int) -> Outcome:
+    """Sends one delivery if it is pending and due, and records what happened.
+
+    Guarantees: at most one worker sends a given attempt (the claim); the outcome is
+    recorded only on the row this call claimed; a transient failure leaves the row pending
+    with ``next_attempt_at`` and returns ``retry_in`` for the caller to schedule; a
+    permanent one marks it failed with the reason; an SMS that may have left is "unknown".
+    """
+    now = timezone.now()
+    delivery = claim_delivery(delivery_id=delivery_id, now=now)
+    if delivery is None:
+        logger.info(
+            "delivery %s: nothing to claim (already taken, done or not yet due)",
+            delivery_id,
+            extra={"delivery_id": delivery_id, "outcome": SKIPPED},
+        )
+        return Outcome(SKIPPED)
+
+    if delivery.invitation.status != InvitationStatus.PENDING:
+        reason = f"Inbjudan är {delivery.invitation.get_status_display().lower()}"
+        _record_failed(delivery, reason, timezone.now())
+        _log(delivery, FAILED, f"not sent: {reason}", reason=reason)
+        return Outcome(FAILED)
+
+    try:
+        if delivery.channel == Channel.EMAIL:
+            provider_message_id = _send_email(delivery)
+        else:
+            provider_message_id = _send_sms(delivery)
+    except TransientFailure as failure:
+        now = timezone.now()
+        if delivery.attempts >= _max_attempts(delivery.channel):
+            reason = f"{failure.reason} (gav upp efter {delivery.attempts} försök)"
+            _record_failed(delivery, reason, now)
+            _log(delivery, FAILED, f"gave up: {failure.reason}", reason=failure.reason)
+            return Outcome(FAILED)
+        delay = (
+            failure.retry_after
+            if failure.retry_after is not None
+            else backoff_seconds(delivery.attempts)
+        )
+        _record_retry(delivery, failure.reason, delay, now)
+        _log(
+            delivery,
+            RETRY,
+            f"transient failure, retry in {delay:.1f} s: {failure.reason}",
+            level=logging.WARNING,
+            reason=failure.reason,
+            retry_in=delay,
+        )
+        return Outcome(RETRY, retry_in=delay)
+    except PermanentFailure as failure:
+        _record_failed(delivery, failure.reason, timezone.now())
+        _log(
+            delivery,
+            FAILED,
+            f"failed: {failure.reason}",
+            level=logging.WARNING,
+            reason=failure.reason,
+        )
+        return Outcome(FAILED)
+    except OutcomeUnknown as failure:
+        _record_unknown(delivery, failure.reason, timezone.now())
+        _log(
+            delivery,
+            UNKNOWN,
+            f"outcome unknown, left for an operator: {failure.reason}",
+            level=logging.ERROR,
+            reason=failure.reason,
+        )
+        return Outcome(UNKNOWN)
+    except Exception as error:
+        # A bug or an unforeseen provider error: keep the promise alive, retry later.
+        reason = f"{type(error).__name__}: {error}"
+        delay = backoff_seconds(delivery.attempts)
+        if delivery.channel == Channel.SMS:
+            _record_unknown(delivery, reason, timezone.now())
+            logger.exception("delivery %s: unexpected error", delivery.pk)
+            return Outcome(UNKNOWN)
+        if delivery.attempts >= _max_attempts(delivery.channel):
+            _record_failed(delivery, reason, timezone.now())
+            logger.exception("delivery %s: unexpected error, gave up", delivery.pk)
+            return Outcome(FAILED)
+        _record_retry(delivery, reason, delay, timezone.now())
+        logger.exception("delivery %s: unexpected error, retry in %.1f s", delivery.pk, delay)
+        return Outcome(RETRY, retry_in=delay)
+
+    _record_sent(delivery, provider_message_id, timezone.now())
+    _log(
+        delivery,
+        SENT,
+        f"sent to {delivery.recipient} as {provider_message_id}",
+        provider_message_id=provider_message_id,
+    )
+    return Outcome(SENT)
+
+
+@dataclass
+class SweepResult:
+    requeue_ids: list[int] = field(default_factory=list)
+    reclaimed_email: int = 0
+    failed_email: int = 0
+    unknown_sms: int = 0
+
+
+def sweep_deliveries(*, now: datetime, limit: int = 1000) -> SweepResult:
+    """Finds what a lost enqueue or a dead worker left behind; returns the ids to queue again.
+
+    - Pending rows older than ``DELIVERY_SWEEP_AFTER`` (or whose retry was due that long
+      ago) are returned for queueing; the claim makes a duplicate task harmless.
+    - Rows stuck in "sending" longer than ``DELIVERY_STUCK_AFTER`` belong to a worker that
+      died mid-send. An e-mail goes back to pending (a rare duplicate e-mail is better
+      than a lost invitation; failed once its attempts are used up); an SMS becomes
+      "unknown", because Twilio may have taken it and an SMS must not go twice.
+    """
+    result = SweepResult()
+    stuck_before = now - settings.DELIVERY_STUCK_AFTER
+    reason = "Arbetaren stannade under sändningen"
+    with transaction.atomic():
+        stuck = Delivery.objects.select_for_update(skip_locked=True).filter(
+            status=DeliveryStatus.SENDING, claimed_at__lte=stuck_before
+        )
+        stuck_email = stuck.filter(channel=Channel.EMAIL)
+        result.failed_email = stuck_email.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
+            status=DeliveryStatus.FAILED, last_error=reason, status_changed_at=now
+        )
+        reclaimed = list(stuck_email.values_list("id", flat=True))
+        result.reclaimed_email = Delivery.objects.filter(pk__in=reclaimed).update(
+            status=DeliveryStatus.PENDING,
+            last_error=reason,
+            next_attempt_at=None,
+            status_changed_at=now,
+        )
+        result.unknown_sms = stuck.filter(channel=Channel.SMS).update(
+            status=DeliveryStatus.UNKNOWN, last_error=reason, status_changed_at=now
+        )
+    pending_before = now - settings.DELIVERY_SWEEP_AFTER
+    lost = Q(next_attempt_at__isnull=True, status_changed_at__lte=pending_before) | Q(
+        next_attempt_at__lte=pending_before
+    )
+    result.requeue_ids = reclaimed + list(
+        Delivery.objects.filter(lost, status=DeliveryStatus.PENDING)
+        .order_by("status_changed_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if result.requeue_ids or result.reclaimed_email or result.unknown_sms:
+        logger.info(
+            "sweep: %s pending deliveries to queue again, %s e-mails reclaimed from a dead "
+            "worker, %s SMS marked unknown",
+            len(result.requeue_ids),
+            result.reclaimed_email,
+            result.unknown_sms,
+            extra={
+                "requeued": len(result.requeue_ids),
+                "reclaimed_email": result.reclaimed_email,
+                "unknown_sms": result.unknown_sms,
+            },
+        )
+    return result
+
+
+def retry_deliveries(*, deliveries: QuerySet, now: datetime | None = None) -> list[int]:
+    """Gives failed or unknown deliveries a fresh set of attempts and queues them.
+
+    For an operator who has fixed the cause (or, for an "unknown" SMS, checked in Twilio's
+    console that it never left). Rows in any other status are left alone. Returns the ids.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN])
+            .select_for_update()
+            .values_list("id", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            claimed_at=None,
+            last_error="",
+            status_changed_at=now,
+        )
+        enqueue_deliveries(ids)
+    return ids
+
+
+# What the providers' feedback does to a delivery: the new status (None: status unchanged),
+# the statuses it may come from, and the event it writes.
+_PROVIDER_EVENTS = {
+    "delivered": (
+        DeliveryStatus.DELIVERED,
+        {DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN},
+        EventKind.DELIVERED,
+    ),
+    "bounced": (
+        DeliveryStatus.FAILED,
+        {
+            DeliveryStatus.SENDING,
+            DeliveryStatus.SENT,
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.UNKNOWN,
+        },
+        EventKind.BOUNCED,
+    ),
+    "failed": (
+        DeliveryStatus.FAILED,
+        {DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN},
+        EventKind.FAILED,
+    ),
+    "complained": (None, None, EventKind.COMPLAINED),
+}
+
+
+def record_provider_event(
+    *,
+    channel: str,
+    provider_message_id: str,
+    event: str,
+    detail: str = "",
+    now: datetime | None = None,
+) -> Delivery | None:
+    """Applies a provider's report ("delivered", "bounced", "failed", "complained").
+
+    Guarantees: a report for an unknown message id changes nothing; a repeated report
+    changes nothing and writes no second event; a late "delivered" never overrides a
+    bounce or failure. Returns the delivery when it matched one.
+    """
+    if not provider_message_id or event not in _PROVIDER_EVENTS:
+        return None
+    now = now or timezone.now()
+    new_status, from_statuses, event_kind = _PROVIDER_EVENTS[event]
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(channel=channel, provider_message_id=provider_message_id)
+            .first()
+        )
+        if delivery is None:
+            return None
+        if new_status is None:
+            already = InvitationEvent.objects.filter(
+                invitation_id=delivery.invitation_id, kind=event_kind
+            ).exists()
+            if already:
+                return delivery
+        elif delivery.status not in from_statuses:
+            return delivery
+        else:
+            delivery.status = new_status
+            delivery.status_changed_at = now
+            update_fields = ["status", "status_changed_at"]
+            if new_status == DeliveryStatus.FAILED:
+                delivery.last_error = detail
+                update_fields.append("last_error")
+            delivery.save(update_fields=update_fields)
+        label = delivery.get_channel_display()
+        InvitationEvent.objects.create(
+            invitation_id=delivery.invitation_id,
+            kind=event_kind,
+            detail=(
+                f"{detail} ({label} till {delivery.recipient})"
+                if detail
+                else f"{label} till {delivery.recipient}"
+            )[:500],
+            created_at=now,
+        )
+    logger.info(
+        "delivery %s (%s, invitation %s): provider reports %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.invitation_id,
+        event,
+        extra={
+            "invitation_id": delivery.invitation_id,
+            "delivery_id": delivery.pk,
+            "channel": delivery.channel,
+            "outcome": event,
+            "reason": detail,
+        },
+    )
+    return delivery

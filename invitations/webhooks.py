@@ -1,0 +1,89 @@
+"""Provider feedback on sent messages: anymail's tracking webhooks and Twilio's callbacks.
+
+Both only translate the provider's words into ``delivery.record_provider_event``; a request
+that cannot prove it comes from the provider changes nothing.
+
+anymail's own views (under /webhooks/anymail/) check its basic-auth secret and send the
+``tracking`` signal; the receiver below is connected when this module is imported, which
+``webhook_urls`` does, so it is in place before any webhook request is resolved.
+"""
+
+import logging
+
+from anymail.signals import AnymailTrackingEvent, EventType, tracking
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from . import delivery
+from .models import Channel
+
+logger = logging.getLogger("invitations.webhooks")
+
+_ANYMAIL_EVENTS = {
+    EventType.DELIVERED: "delivered",
+    EventType.BOUNCED: "bounced",
+    EventType.REJECTED: "bounced",
+    EventType.FAILED: "failed",
+    EventType.COMPLAINED: "complained",
+}
+
+_TWILIO_STATUSES = {
+    "delivered": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+}
+
+
+@receiver(tracking, dispatch_uid="invitations.webhooks.email_tracking")
+def email_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs):
+    """An e-mail provider reports delivered, bounced, rejected, failed or complained."""
+    kind = _ANYMAIL_EVENTS.get(event.event_type)
+    if kind is None or not event.message_id:
+        return
+    detail = event.description or event.mta_response or event.reject_reason or ""
+    delivery.record_provider_event(
+        channel=Channel.EMAIL,
+        provider_message_id=event.message_id,
+        event=kind,
+        detail=f"{esp_name}: {detail}".strip(": ") if detail else "",
+        now=event.timestamp,
+    )
+
+
+def _twilio_signature_is_valid(request) -> bool:
+    token = settings.TWILIO_AUTH_TOKEN
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    # Twilio signs the address it called: the public one, not what a proxy passed on.
+    url = settings.SITE_URL + request.get_full_path()
+    return RequestValidator(token).validate(url, request.POST.dict(), signature)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def twilio_status(request):
+    """Twilio's status callback for an SMS: delivered, undelivered or failed."""
+    if not _twilio_signature_is_valid(request):
+        logger.warning(
+            "twilio status callback refused: bad or missing signature",
+            extra={"remote_addr": request.META.get("REMOTE_ADDR")},
+        )
+        return HttpResponseForbidden("Ogiltig signatur")
+    status = request.POST.get("MessageStatus", "")
+    kind = _TWILIO_STATUSES.get(status)
+    if kind is not None:
+        error_code = request.POST.get("ErrorCode", "")
+        delivery.record_provider_event(
+            channel=Channel.SMS,
+            provider_message_id=request.POST.get("MessageSid", ""),
+            event=kind,
+            detail=f"Twilio {status}" + (f" (felkod {error_code})" if error_code else ""),
+        )
+    return HttpResponse(status=204)
