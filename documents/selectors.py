@@ -1,0 +1,61 @@
+"""Reads of underlag, each a fixed number of queries."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from bureau.models import FirmMembership
+from clients.models import ClientCompany, ClientMembership, ClientRight
+
+from .models import Document
+
+
+def client_companies_of(*, user) -> list[ClientCompany]:
+    """The client companies ``user`` belongs to as a client user, with their firms."""
+    return list(
+        ClientCompany.objects.filter(memberships__user=user)
+        .select_related("firm")
+        .order_by("name", "id")
+    )
+
+
+def documents_of_clients(*, clients: list[ClientCompany], limit: int = 100) -> list[Document]:
+    """What the client companies' users have sent, newest first (client users' view)."""
+    return list(
+        Document.objects.filter(client__in=clients).select_related("uploaded_by", "client")[:limit]
+    )
+
+
+def _accountant_has_right(accountant) -> Exists:
+    return Exists(ClientRight.objects.filter(client=OuterRef("client"), accountant=accountant))
+
+
+def firm_documents(
+    *, accountant, firm, client_id: int | None = None, status: str | None = None
+) -> QuerySet[Document]:
+    """The firm's documents on clients ``accountant`` has a right on, newest first."""
+    documents = (
+        Document.objects.filter(client__firm=firm)
+        .filter(_accountant_has_right(accountant))
+        .select_related("client", "uploaded_by", "handled_by")
+        .order_by("-created_at", "-id")
+    )
+    if client_id:
+        documents = documents.filter(client_id=client_id)
+    if status:
+        documents = documents.filter(status=status)
+    return documents
+
+
+def clients_with_rights(*, accountant, firm) -> QuerySet[ClientCompany]:
+    """The firm's clients ``accountant`` has a right on, for the documents filter."""
+    return ClientCompany.objects.filter(firm=firm, rights__accountant=accountant).order_by(
+        "name", "id"
+    )
+
+
+def document_for_download(*, user, pk: int) -> Document | None:
+    """The document if ``user`` may read it: a user of its client company, or an accountant
+    of its firm with a right on the client. One query."""
+    firm_ids = FirmMembership.objects.filter(user=user).values("firm_id")
+    is_client_user = Exists(ClientMembership.objects.filter(client=OuterRef("client"), user=user))
+    is_accountant_with_right = Q(client__firm__in=firm_ids) & Q(_accountant_has_right(user))
+    return Document.objects.filter(Q(is_client_user) | is_accountant_with_right, pk=pk).first()

@@ -1,0 +1,298 @@
+"""The invitation link as the invited person meets it: GET shows, POST acts, once."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from invitations import secrets
+from invitations.models import Delivery, EventKind, InvitationStatus
+from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientMembershipFactory
+from tests.invitations.factories import InvitationFactory
+
+GOOD_PASSWORD = "Kvitto-Lada-2026"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def invitation(db):
+    invitation = InvitationFactory(
+        user=UserFactory(password=None, is_active=False, username="anna.svensson")
+    )
+    ClientMembershipFactory(client=invitation.client, user=invitation.user)
+    return invitation
+
+
+def without_csrf_tokens(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+def accept_url(secret):
+    return reverse("acceptance:accept", kwargs={"secret": secret})
+
+
+def renew_url(secret):
+    return reverse("acceptance:request_new_link", kwargs={"secret": secret})
+
+
+def test_opening_the_link_shows_firm_client_and_username_and_changes_nothing(client, invitation):
+    response = client.get(accept_url(invitation.secret))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert invitation.client.firm.name in page
+    assert invitation.client.name in page
+    assert "anna.svensson" in page
+    assert "Aktivera kontot och logga in" in page
+    invitation.refresh_from_db()
+    invitation.user.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert not invitation.user.is_active
+    assert not invitation.user.has_usable_password()
+    assert not invitation.events.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_opening_the_link_twice_still_leaves_it_usable(client, invitation):
+    client.get(accept_url(invitation.secret))
+    client.get(accept_url(invitation.secret))
+
+    response = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+
+    assert response.status_code == 302
+
+
+def test_choosing_a_password_accepts_activates_logs_in_and_lands_on_the_start_page(
+    client, invitation
+):
+    response = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("documents:start")
+    assert invitation.client.name in response.content.decode()
+    invitation.refresh_from_db()
+    user = invitation.user
+    user.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert invitation.accepted_at is not None
+    assert user.is_active and user.check_password(GOOD_PASSWORD)
+    assert list(invitation.events.values_list("kind", "actor")) == [(EventKind.ACCEPTED, user.pk)]
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_the_link_works_once_then_says_already_accepted_and_offers_login(client, invitation):
+    data = {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD}
+    client.post(accept_url(invitation.secret), data)
+    client.logout()
+
+    again = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": "Annat-Losen-99", "new_password2": "Annat-Losen-99"},
+    )
+    opened = client.get(accept_url(invitation.secret))
+
+    for response in (again, opened):
+        assert response.status_code == 200
+        assert "Inbjudan är redan accepterad" in response.content.decode()
+        assert reverse("login") in response.content.decode()
+    invitation.user.refresh_from_db()
+    assert invitation.user.check_password(GOOD_PASSWORD)
+    assert invitation.events.filter(kind=EventKind.ACCEPTED).count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_rules_are_djangos_and_speak_swedish(client, invitation):
+    response = client.post(
+        accept_url(invitation.secret), {"new_password1": "abc", "new_password2": "abd"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "De två lösenordsfälten stämmer inte överens." in page
+
+    response = client.post(
+        accept_url(invitation.secret), {"new_password1": "12345678", "new_password2": "12345678"}
+    )
+    page = response.content.decode()
+    assert "Detta lösenord är enbart numeriskt." in page
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+
+
+def test_an_expired_link_says_so_and_cannot_be_accepted(client, invitation):
+    invitation.expires_at = timezone.now() - timedelta(minutes=1)
+    invitation.save()
+
+    shown = client.get(accept_url(invitation.secret))
+    posted = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+
+    for response in (shown, posted):
+        page = response.content.decode()
+        assert "Länken har gått ut" in page
+        assert "Skicka en ny länk till mig" in page
+    invitation.refresh_from_db()
+    invitation.user.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert not invitation.user.is_active
+
+
+def test_a_revoked_link_says_so_and_cannot_be_accepted(client, invitation):
+    invitation.status = InvitationStatus.REVOKED
+    invitation.save()
+
+    response = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+
+    assert "Inbjudan har återkallats" in response.content.decode()
+    invitation.user.refresh_from_db()
+    assert not invitation.user.is_active
+
+
+@pytest.mark.parametrize("secret", ["not-a-real-secret", "x" * 43, "a" * 500])
+def test_a_wrong_secret_gets_a_friendly_not_found_page(client, invitation, secret):
+    response = client.get(accept_url(secret))
+
+    assert response.status_code == 404
+    assert "Länken känns inte igen" in response.content.decode()
+
+
+def test_a_near_miss_secret_is_not_accepted(client, invitation):
+    near_miss = invitation.secret[:-1] + ("A" if invitation.secret[-1] != "A" else "B")
+
+    response = client.post(
+        accept_url(near_miss), {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD}
+    )
+
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+
+
+# --- "Skicka en ny länk till mig" ------------------------------------------------------------
+
+
+@pytest.fixture
+def expired(invitation):
+    invitation.expires_at = timezone.now() - timedelta(days=1)
+    invitation.save()
+    return invitation
+
+
+def test_renewal_in_notify_mode_tells_the_inviting_accountant_once(
+    client, expired, settings, django_capture_on_commit_callbacks
+):
+    settings.INVITATION_RENEWAL = "notify"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(renew_url(expired.secret))
+        client.post(renew_url(expired.secret))
+
+    assert "Tack, vi har tagit emot din begäran" in response.content.decode()
+    assert expired.events.filter(kind=EventKind.RENEWAL_REQUESTED).count() == 1
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == [expired.invited_by.email]
+    assert expired.user.email in notice.body
+    assert reverse("invitations:detail", kwargs={"pk": expired.pk}) in notice.body
+    assert not Delivery.objects.exists()
+
+
+def test_renewal_in_resend_mode_sends_a_fresh_link_and_kills_the_old(client, expired, settings):
+    settings.INVITATION_RENEWAL = "resend"
+    old_secret = expired.secret
+
+    client.post(renew_url(old_secret))
+
+    expired.refresh_from_db()
+    assert expired.status == InvitationStatus.PENDING
+    assert expired.expires_at > timezone.now() + timedelta(days=13)
+    assert list(Delivery.objects.values_list("recipient", "purpose")) == [
+        (expired.user.email, "invitation")
+    ]
+    assert expired.events.filter(kind=EventKind.RESENT, actor=None).exists()
+    assert client.get(accept_url(old_secret)).status_code == 404
+    new_secret = secrets.secret_for(expired.secret_nonce)
+    assert "Aktivera kontot och logga in" in client.get(accept_url(new_secret)).content.decode()
+
+
+def test_renewal_of_a_revoked_link_never_resends_it(client, invitation, settings):
+    settings.INVITATION_RENEWAL = "resend"
+    invitation.status = InvitationStatus.REVOKED
+    invitation.save()
+
+    client.post(renew_url(invitation.secret))
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    assert not Delivery.objects.exists()
+    assert invitation.events.filter(kind=EventKind.RENEWAL_REQUESTED).exists()
+
+
+def test_renewal_answers_a_stranger_exactly_as_it_answers_the_invited(client, expired):
+    stranger_secret = "made-up-secret-0123456789"
+    known = client.post(renew_url(expired.secret))
+    unknown = client.post(renew_url(stranger_secret))
+
+    assert known.status_code == unknown.status_code == 200
+    # The pages differ only in the secret echoed in the language switch's "next" field.
+    assert without_csrf_tokens(known.content).replace(expired.secret.encode(), b"S") == (
+        without_csrf_tokens(unknown.content).replace(stranger_secret.encode(), b"S")
+    )
+
+
+def test_renewal_is_post_only(client, expired):
+    assert client.get(renew_url(expired.secret)).status_code == 405
+
+
+# --- Rate limits -----------------------------------------------------------------------------
+
+
+def test_too_many_requests_for_one_link_get_a_friendly_429(client, invitation, settings):
+    settings.INVITATION_ACCEPT_RATE_PER_LINK = "3/m"
+
+    statuses = [client.get(accept_url(invitation.secret)).status_code for _ in range(3)]
+    limited = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+
+    assert statuses == [200, 200, 200]
+    assert limited.status_code == 429
+    assert "För många försök" in limited.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+
+
+def test_one_address_guessing_many_secrets_is_limited(client, invitation, settings):
+    settings.INVITATION_ACCEPT_RATE_PER_IP = "5/m"
+
+    guesses = [
+        client.get(accept_url(f"guess-{n}"), REMOTE_ADDR="203.0.113.9").status_code
+        for n in range(6)
+    ]
+    from_elsewhere = client.get(accept_url(invitation.secret), REMOTE_ADDR="198.51.100.7")
+
+    assert guesses == [404] * 5 + [429]
+    assert from_elsewhere.status_code == 200
