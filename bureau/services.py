@@ -51,7 +51,7 @@ def demo_accountant_is_system_admin(index: int) -> dict[str, bool]:
 
 
 def demo_client_has_user(index: int) -> bool:
-    return index % 5 == 2 and index // 5 < DEMO_CLIENTS_WITH_USERS
+    return index % 6 == 1 and index // 6 < DEMO_CLIENTS_WITH_USERS
 
 
 @dataclass
@@ -153,7 +153,7 @@ def seed_demo_firm(*, password: str) -> DemoSeedResult:
     with_users = {
         cid: index for cid, index in index_of_client.items() if demo_client_has_user(index)
     }
-    usernames = {f"demo.klient{index // 5 + 1}": cid for cid, index in with_users.items()}
+    usernames = {f"demo.klient{index // 6 + 1}": cid for cid, index in with_users.items()}
     existing_users = set(
         User.objects.filter(username__in=usernames).values_list("username", flat=True)
     )
