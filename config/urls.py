@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from bureau import views as bureau_views
 
@@ -13,7 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language menu is on the login page too, so choosing a language needs no login.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("klienter/", include("clients.urls")),
     path("inbjudningar/", include("invitations.urls")),
     path("inbjudan/", include("invitations.acceptance_urls")),

@@ -38,3 +38,11 @@ def test_log_out_returns_to_the_login_page(client):
 
     assert response["Location"] == reverse("login")
     assert client.get(reverse("clients:list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_language_can_be_chosen_on_the_login_page(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+
+    assert response["Location"] == reverse("login")
+    assert response.cookies["django_language"].value == "en"
