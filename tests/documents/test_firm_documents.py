@@ -1,0 +1,145 @@
+"""The firm's side of underlag: newest first, only clients with a right, handled, download."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.models import DocumentStatus
+from tests.accounts.factories import UserFactory
+from tests.bureau.factories import AccountantFactory
+from tests.clients.factories import (
+    ClientCompanyFactory,
+    ClientMembershipFactory,
+    ClientRightFactory,
+)
+from tests.documents.factories import DocumentFactory, tiny_pdf
+
+LIST = "documents:firm_list"
+
+
+@pytest.fixture
+def with_right(firm, accountant):
+    client_company = ClientCompanyFactory(firm=firm, name="Rätt Klient AB")
+    ClientRightFactory(accountant=accountant, client=client_company, is_system_admin=False)
+    return client_company
+
+
+@pytest.fixture
+def without_right(firm):
+    return ClientCompanyFactory(firm=firm, name="Annans Klient AB")
+
+
+def test_the_accountant_sees_documents_of_clients_with_a_right_newest_first(
+    accountant_client, with_right, without_right
+):
+    older = DocumentFactory(client=with_right, original_name="gammalt.pdf")
+    newer = DocumentFactory(client=with_right, original_name="nytt.pdf")
+    DocumentFactory(client=without_right, original_name="annans.pdf")
+    DocumentFactory(original_name="annan-byra.pdf")
+    type(older).objects.filter(pk=older.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=1)
+    )
+
+    page = accountant_client.get(reverse(LIST)).content.decode()
+
+    assert page.index(newer.original_name) < page.index(older.original_name)
+    assert "annans.pdf" not in page and "annan-byra.pdf" not in page
+
+
+def test_the_list_costs_the_same_for_few_and_many(
+    accountant_client, with_right, django_assert_num_queries
+):
+    DocumentFactory.create_batch(2, client=with_right)
+    # session, user, membership, filter clients, count, page
+    with django_assert_num_queries(6):
+        accountant_client.get(reverse(LIST))
+    DocumentFactory.create_batch(30, client=with_right)
+    with django_assert_num_queries(6):
+        accountant_client.get(reverse(LIST))
+
+
+def test_filters_by_client_and_status(accountant, accountant_client, firm, with_right):
+    second = ClientCompanyFactory(firm=firm)
+    ClientRightFactory(accountant=accountant, client=second)
+    DocumentFactory(client=with_right, original_name="ettan.pdf")
+    DocumentFactory(client=with_right, original_name="klart.pdf", status=DocumentStatus.HANDLED)
+    DocumentFactory(client=second, original_name="tvaan.pdf")
+
+    by_client = accountant_client.get(reverse(LIST), {"client": second.pk}).content.decode()
+    by_status = accountant_client.get(reverse(LIST), {"status": "handled"}).content.decode()
+
+    assert "tvaan.pdf" in by_client and "ettan.pdf" not in by_client
+    assert "klart.pdf" in by_status and "ettan.pdf" not in by_status
+
+
+def test_marking_handled_records_who_and_when(accountant, accountant_client, with_right):
+    document = DocumentFactory(client=with_right)
+
+    response = accountant_client.post(
+        reverse("documents:mark_handled", args=[document.pk]), follow=True
+    )
+
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.HANDLED
+    assert document.handled_by == accountant and document.handled_at
+    assert "Underlaget är markerat som hanterat." in response.content.decode()
+
+
+def test_marking_handled_is_refused_without_a_right_or_across_firms(
+    accountant_client, without_right
+):
+    unreachable = [DocumentFactory(client=without_right), DocumentFactory()]
+
+    for document in unreachable:
+        accountant_client.post(reverse("documents:mark_handled", args=[document.pk]))
+
+    for document in unreachable:
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.RECEIVED
+
+
+def test_download_only_for_the_clients_users_and_accountants_with_a_right(
+    client, accountant, firm, with_right, without_right
+):
+    document = DocumentFactory(client=with_right, original_name="kvitto mars.pdf")
+    url = reverse("documents:download", args=[document.pk])
+    own_user = UserFactory()
+    ClientMembershipFactory(client=with_right, user=own_user)
+    other_client_user = UserFactory()
+    ClientMembershipFactory(client=without_right, user=other_client_user)
+    colleague_without_right = AccountantFactory(firm_membership__firm=firm)
+    other_firm_accountant = AccountantFactory()
+    ClientRightFactory(accountant=other_firm_accountant, client=with_right)  # a stray right
+
+    expected = {
+        accountant: 200,
+        own_user: 200,
+        other_client_user: 404,
+        colleague_without_right: 404,
+        other_firm_accountant: 404,
+    }
+    for user, status in expected.items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status, user
+        if status == 200:
+            assert b"".join(response.streaming_content) == tiny_pdf()
+            assert response["Content-Type"] == "application/pdf"
+            assert "attachment" in response["Content-Disposition"]
+
+
+def test_accountants_of_another_firm_see_nothing_of_it(client, with_right):
+    DocumentFactory(client=with_right, original_name="hemligt.pdf")
+    client.force_login(AccountantFactory())
+
+    page = client.get(reverse(LIST)).content.decode()
+
+    assert "hemligt.pdf" not in page
+
+
+def test_the_firm_list_needs_an_accountant(client, db):
+    user = UserFactory()
+    ClientMembershipFactory(user=user)
+    client.force_login(user)
+
+    assert client.get(reverse(LIST)).status_code == 403
