@@ -145,6 +145,7 @@ class NewUsersBatch:
                 continue
             if username and not values.get("username_auto"):
                 reserved.append(username)
+                values["username"] = username  # as it will be stored: lower case
             else:
                 wanting.append(client_id)
         if not wanting:

@@ -1,9 +1,409 @@
-from django.http import HttpResponse
+"""The "Bjud in klientanvändare" wizard.
+
+Step 1 chooses between new and existing users and starts a run of the wizard, named by a
+submission key (a UUID in the URL). Step 2 for new users lists the clients awaiting users,
+paged and searchable; every button on it posts the visible rows into the run's draft in the
+session first (``invitations.drafts``), so filled rows survive paging and searching, and
+without JavaScript too. "Granska" checks the whole batch and shows it; "Skapa och bjud in
+användare" writes it through ``services.invite_new_users`` under the same key, then
+redirects to the batch's result page: a reload, the back button or a second click finds
+the batch instead of writing another.
+
+Hand-rolled rather than django-formtools: formtools keeps one form per step, while this
+step is a table spread over many GET pages and searches that must keep what was typed,
+and the submission key that makes the final post idempotent is the natural key of the draft.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from bureau.access import accountant_required
+from clients.models import ClientCompany
+from clients.selectors import clients_awaiting_users
+
+from .. import selectors, services
+from ..drafts import MAX_LENGTHS, WizardDraft
+from ..forms import NewUsersBatch, WizardChoiceForm
+from ..models import BatchKind, Channel, InvitationBatch
+
+PAGE_SIZE = 25
+MAX_ROWS_PER_POST = 200
+SHOW_MARKED = "markerade"
+
+
+# --- Step 1 ----------------------------------------------------------------------------------
 
 
 @accountant_required
+@require_http_methods(["GET", "POST"])
 def wizard(request):
-    # The "Bjud in klientanvändare" wizard (issue 3) replaces this.
-    return HttpResponse("Bjud in klientanvändare")
+    """Step 1: new users or existing users; "Nästa" starts a run of the wizard."""
+    form = WizardChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["choice"]
+        draft = WizardDraft.start(request.session, kind=kind)
+        step = "invitations:wizard_new_users"
+        if kind == WizardChoiceForm.EXISTING_USERS:
+            step = "invitations:wizard_existing_users"
+        return redirect(step, key=draft.key)
+    return render(request, "invitations/wizard/choose.html", {"form": form, "step": 1})
+
+
+def _finished_batch(request, key: uuid.UUID) -> InvitationBatch | None:
+    return InvitationBatch.objects.filter(firm=request.firm, submission_key=key).first()
+
+
+def _result(batch: InvitationBatch) -> HttpResponseRedirect:
+    return redirect("invitations:batch_result", pk=batch.pk)
+
+
+def _expired(request) -> HttpResponseRedirect:
+    messages.warning(
+        request, _("Guiden hade hunnit gå ut, eller startats i en annan webbläsare. Börja om här.")
+    )
+    return redirect("invitations:wizard")
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _step_url(name: str, key, *, search: str = "", page: int = 1, show: str = "") -> str:
+    query = {
+        k: v for k, v in {"q": search, "sida": page if page > 1 else "", "visa": show}.items() if v
+    }
+    url = reverse(name, kwargs={"key": key})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# --- Step 2, new users -------------------------------------------------------------------------
+
+
+@dataclass
+class WizardRow:
+    """One row of step 2: a client and what is typed for it (``client`` None: not the firm's)."""
+
+    client_id: int
+    client: ClientCompany | None
+    values: dict
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def fillable(self) -> bool:
+        return (
+            self.client is not None
+            and self.client.accountant_is_system_admin
+            and not getattr(self.client, "has_own_users", False)
+        )
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.values.get("marked"))
+
+    @property
+    def error_messages(self) -> list[tuple[str, str]]:
+        return [(name, message) for name, messages in self.errors.items() for message in messages]
+
+
+def _posted_rows(post) -> dict[int, dict]:
+    # Without JavaScript nobody ticks the box for you: a row with a name or an e-mail then
+    # counts as marked. The script sets "marking" to "manual" and keeps the box itself.
+    auto_marking = post.get("marking") != "manual"
+    rows = {}
+    for raw in post.getlist("row")[:MAX_ROWS_PER_POST]:
+        if not raw.isdigit():
+            continue
+        client_id = int(raw)
+        values = {
+            name: post.get(f"r{client_id}-{name}", "").strip()[:limit]
+            for name, limit in MAX_LENGTHS.items()
+        }
+        marked = post.get(f"r{client_id}-marked") == "1"
+        if auto_marking and (values["full_name"] or values["email"]):
+            marked = True
+        values["marked"] = marked
+        values["username_auto"] = (
+            post.get(f"r{client_id}-username_auto") == "1" or not values["username"]
+        )
+        rows[client_id] = values
+    return rows
+
+
+def _marked_rows(request, draft: WizardDraft, errors: dict | None = None) -> list[WizardRow]:
+    errors = errors or {}
+    clients = {
+        client.pk: client
+        for client in selectors.clients_of_rows(
+            accountant=request.user, firm=request.firm, client_ids=draft.marked_ids
+        )
+    }
+    rows = [
+        WizardRow(
+            client_id, clients.get(client_id), draft.rows[client_id], errors.get(client_id, {})
+        )
+        for client_id in draft.marked_ids
+    ]
+    rows.sort(key=lambda row: (row.client is None, row.client.name if row.client else ""))
+    return rows
+
+
+def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None):
+    search = request.GET.get("q", "").strip()
+    show = request.GET.get("visa", "")
+    if errors is not None:
+        show = SHOW_MARKED
+    page = None
+    if show == SHOW_MARKED:
+        rows = _marked_rows(request, draft, errors)
+    else:
+        clients = clients_awaiting_users(accountant=request.user, firm=request.firm, search=search)
+        page = Paginator(clients, PAGE_SIZE).get_page(_page_number(request.GET.get("sida")))
+        rows = [
+            WizardRow(client.pk, client, draft.rows.get(client.pk, {}))
+            for client in page.object_list
+        ]
+    marked_total = len(draft.marked_ids)
+    marked_here = sum(1 for row in rows if row.marked)
+    batch_errors = (errors or {}).get(services.BATCH, {}).get("rows", [])
+    return render(
+        request,
+        "invitations/wizard/new_users.html",
+        {
+            "step": 2,
+            "draft": draft,
+            "rows": rows,
+            "page": page,
+            "search": search,
+            "show": show,
+            "show_marked": show == SHOW_MARKED,
+            "marked_total": marked_total,
+            "marked_elsewhere": marked_total - marked_here,
+            "max_rows": settings.INVITATION_BATCH_MAX_ROWS,
+            "batch_errors": batch_errors,
+            "has_errors": bool(errors),
+            "error_rows": [row for row in rows if row.errors],
+        },
+    )
+
+
+@accountant_required
+@require_http_methods(["GET", "POST"])
+def new_users(request, key):
+    """Step 2 for new users: one row per client awaiting users; typing marks the row."""
+    if batch := _finished_batch(request, key):
+        return _result(batch)
+    draft = WizardDraft.load(request.session, key, kind=BatchKind.NEW_USERS)
+    if draft is None:
+        return _expired(request)
+    if request.method == "GET":
+        return _render_new_users(request, draft)
+
+    draft.update_rows(_posted_rows(request.POST))
+    action = request.POST.get("action", "")
+    search = request.POST.get("q", "").strip()
+    if action == "review":
+        batch = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
+        valid = batch.is_valid()
+        draft.save()
+        if valid:
+            return redirect("invitations:wizard_review", key=key)
+        return _render_new_users(request, draft, errors=batch.errors)
+    draft.save()
+    if action == "search":
+        return redirect(_step_url("invitations:wizard_new_users", key, search=search))
+    if action == "marked":
+        return redirect(_step_url("invitations:wizard_new_users", key, show=SHOW_MARKED))
+    if action == "all":
+        return redirect(_step_url("invitations:wizard_new_users", key))
+    page = _page_number(request.POST.get("goto") or request.POST.get("sida"))
+    show = SHOW_MARKED if request.POST.get("visa") == SHOW_MARKED else ""
+    return redirect(
+        _step_url("invitations:wizard_new_users", key, search=search, page=page, show=show)
+    )
+
+
+@accountant_required
+@require_http_methods(["GET", "POST"])
+def review(request, key):
+    """Step 3: the batch as it will be written; "Skapa och bjud in användare" writes it."""
+    if batch := _finished_batch(request, key):
+        return _result(batch)
+    draft = WizardDraft.load(request.session, key, kind=BatchKind.NEW_USERS)
+    if draft is None:
+        return _expired(request)
+    if not draft.marked_ids:
+        return redirect("invitations:wizard_new_users", key=key)
+
+    checked = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
+    valid = checked.is_valid()
+    draft.save()
+    if not valid:
+        return _render_new_users(request, draft, errors=checked.errors)
+    if request.method == "POST":
+        try:
+            batch = services.invite_new_users(
+                accountant=request.user,
+                firm=request.firm,
+                rows=checked.rows(),
+                submission_key=key,
+            )
+        except services.RowsRefused as refused:
+            return _render_new_users(request, draft, errors=refused.row_errors)
+        draft.discard()
+        return _result(batch)
+    return render(
+        request,
+        "invitations/wizard/review.html",
+        {
+            "step": 3,
+            "draft": draft,
+            "rows": _marked_rows(request, draft),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+# --- Step 2, existing users ------------------------------------------------------------------
+
+
+def _posted_ids(values) -> list[int]:
+    return [int(value) for value in values[:MAX_ROWS_PER_POST] if value.isdigit()]
+
+
+def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None = None):
+    search = request.GET.get("q", "").strip()
+    show = request.GET.get("visa", "")
+    queryset = selectors.client_users_awaiting_invitation(
+        accountant=request.user, firm=request.firm, search=None if show else search
+    )
+    if show == SHOW_MARKED:
+        queryset = queryset.filter(pk__in=draft.selected)
+    page = Paginator(queryset, PAGE_SIZE).get_page(_page_number(request.GET.get("sida")))
+    errors = errors or {}
+    refused = [
+        (user_id, message)
+        for user_id, fields in errors.items()
+        if user_id != services.BATCH
+        for messages in fields.values()
+        for message in messages
+    ]
+    refused_names = {}
+    if refused:
+        refused_names = {
+            user.pk: user.get_full_name()
+            for user in get_user_model().objects.filter(
+                pk__in=[user_id for user_id, _message in refused],
+                client_memberships__client__firm=request.firm,
+            )
+        }
+    selected = set(draft.selected)
+    return render(
+        request,
+        "invitations/wizard/existing_users.html",
+        {
+            "step": 2,
+            "draft": draft,
+            "page": page,
+            "users": page.object_list,
+            "selected": selected,
+            "search": search,
+            "show_marked": show == SHOW_MARKED,
+            "marked_total": len(selected),
+            "marked_elsewhere": len(selected - {user.pk for user in page.object_list}),
+            "max_rows": settings.INVITATION_BATCH_MAX_ROWS,
+            "batch_errors": errors.get(services.BATCH, {}).get("rows", []),
+            "refused": [
+                (refused_names.get(user_id, _("Okänd användare")), message)
+                for user_id, message in refused
+            ],
+        },
+    )
+
+
+@accountant_required
+@require_http_methods(["GET", "POST"])
+def existing_users(request, key):
+    """Step 2 for existing users: client users who never accepted; select and invite."""
+    if batch := _finished_batch(request, key):
+        return _result(batch)
+    draft = WizardDraft.load(request.session, key, kind=BatchKind.EXISTING_USERS)
+    if draft is None:
+        return _expired(request)
+    if request.method == "GET":
+        return _render_existing_users(request, draft)
+
+    draft.update_selection(
+        visible=_posted_ids(request.POST.getlist("visible")),
+        checked=_posted_ids(request.POST.getlist("user")),
+    )
+    draft.save()
+    action = request.POST.get("action", "")
+    search = request.POST.get("q", "").strip()
+    if action == "invite":
+        try:
+            batch = services.invite_existing_users(
+                accountant=request.user,
+                firm=request.firm,
+                user_ids=draft.selected,
+                submission_key=key,
+            )
+        except services.RowsRefused as refused:
+            draft.selected = [u for u in draft.selected if u not in refused.row_errors]
+            draft.save()
+            return _render_existing_users(request, draft, errors=refused.row_errors)
+        draft.discard()
+        return _result(batch)
+    if action == "search":
+        return redirect(_step_url("invitations:wizard_existing_users", key, search=search))
+    if action == "marked":
+        return redirect(_step_url("invitations:wizard_existing_users", key, show=SHOW_MARKED))
+    if action == "all":
+        return redirect(_step_url("invitations:wizard_existing_users", key))
+    page = _page_number(request.POST.get("goto") or request.POST.get("sida"))
+    show = SHOW_MARKED if request.POST.get("visa") == SHOW_MARKED else ""
+    return redirect(
+        _step_url("invitations:wizard_existing_users", key, search=search, page=page, show=show)
+    )
+
+
+# --- The result ---------------------------------------------------------------------------------
+
+
+@accountant_required
+def batch_result(request, pk):
+    """What one submission created: each user, their client and the channels used."""
+    batch = selectors.batch_with_invitations(firm=request.firm, pk=pk)
+    if batch is None:
+        raise Http404
+    invitations = list(batch.invitations.all())
+    for invitation in invitations:
+        # A renewed invitation also has the deliveries of its earlier link.
+        channels = {
+            d.channel for d in invitation.deliveries.all() if d.created_at >= batch.created_at
+        }
+        invitation.channels = [label for value, label in Channel.choices if value in channels]
+    return render(
+        request,
+        "invitations/batch_result.html",
+        {
+            "step": 4,
+            "flow": "existing" if batch.kind == BatchKind.EXISTING_USERS else "new",
+            "batch": batch,
+            "invitations": invitations,
+            "count": len(invitations),
+        },
+    )

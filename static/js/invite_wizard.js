@@ -1,0 +1,127 @@
+/*
+ * "Bjud in klientanvändare": typing a name and an e-mail marks the row and suggests a
+ * username; the count of marked rows follows live. Plain JavaScript, no build step.
+ *
+ * The page works without this file (the server marks filled rows and suggests usernames);
+ * the server also has the last word on every username, since only it knows which are taken.
+ */
+(function () {
+  "use strict";
+
+  // Letters that Unicode decomposition does not reduce to a-z. The server uses anyascii;
+  // this covers the Nordic and European names the portal meets, so the suggestion shown
+  // while typing is the one the server keeps unless the name is taken.
+  var LETTERS = {
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ß": "ss", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ŋ": "ng", "ħ": "h", "ŧ": "t", "ĸ": "q", "ſ": "s"
+  };
+
+  function usernameBase(name) {
+    var ascii = name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^\x00-\x7f]/g, function (letter) { return LETTERS[letter] || " "; });
+    var base = ascii.replace(/[^a-z0-9]+/g, ".").replace(/^\.+|\.+$/g, "");
+    return base.slice(0, 146).replace(/\.+$/, "");
+  }
+
+  function wizardForm() {
+    var form = document.getElementById("wizard-form");
+    if (!form) return;
+    var marking = document.getElementById("marking");
+    if (marking) marking.value = "manual";  // the boxes below now say what is marked
+
+    var max = parseInt(form.dataset.maxRows, 10) || 50;
+    var elsewhere = parseInt(form.dataset.markedElsewhere, 10) || 0;
+    var counter = document.getElementById("marked-counter");
+    var countText = counter && counter.querySelector("[data-marked-count]");
+    var overText = counter && counter.querySelector("[data-over-limit]");
+
+    function updateCount() {
+      var marked = form.querySelectorAll("[data-mark]:checked").length + elsewhere;
+      if (countText) countText.textContent = String(marked);
+      if (counter) {
+        counter.classList.toggle("over", marked > max);
+        counter.classList.toggle("full", marked === max);
+      }
+      if (overText) overText.hidden = marked <= max;
+    }
+
+    function field(row, name) {
+      return row.querySelector('[data-field="' + name + '"]');
+    }
+
+    function suggestUsername(row) {
+      var username = field(row, "username");
+      var auto = row.querySelector("[data-username-auto]");
+      var name = field(row, "full_name");
+      if (!username || !auto || !name || auto.value !== "1") return;
+      username.value = name.value.trim() ? usernameBase(name.value) : "";
+    }
+
+    function markFromTyping(row) {
+      var box = row.querySelector("[data-mark]");
+      var name = field(row, "full_name");
+      var email = field(row, "email");
+      if (!box || !name || !email) return;
+      var filled = name.value.trim() && email.value.trim();
+      var empty = !name.value.trim() && !email.value.trim();
+      // Typing marks the row once, until the person unticks it by hand.
+      if (filled && !box.checked && row.dataset.untickedByHand !== "1") box.checked = true;
+      if (empty && box.checked && row.dataset.untickedByHand !== "1") box.checked = false;
+      showMarked(row);
+    }
+
+    function showMarked(row) {
+      var box = row.querySelector("[data-mark]");
+      row.classList.toggle("marked", !!(box && box.checked));
+      updateCount();
+    }
+
+    form.addEventListener("input", function (event) {
+      var row = event.target.closest("[data-row]");
+      if (!row || event.target.readOnly) return;
+      var name = event.target.dataset.field;
+      if (name === "username") {
+        var auto = row.querySelector("[data-username-auto]");
+        if (auto) auto.value = event.target.value.trim() ? "" : "1";
+      }
+      if (name === "full_name") suggestUsername(row);
+      if (name === "full_name" || name === "email") markFromTyping(row);
+    });
+
+    form.addEventListener("change", function (event) {
+      if (!event.target.matches("[data-mark]")) return;
+      var row = event.target.closest("[data-row]");
+      if (!row) return;
+      row.dataset.untickedByHand = event.target.checked ? "0" : "1";
+      showMarked(row);
+    });
+
+    updateCount();
+  }
+
+  function submitOnce() {
+    // A second click would find the same batch anyway (the submission is idempotent);
+    // this only spares the wait.
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (button) {
+          setTimeout(function () { button.disabled = true; }, 0);
+          button.setAttribute("aria-busy", "true");
+        }
+      });
+    });
+  }
+
+  function focusErrors() {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  }
+
+  wizardForm();
+  submitOnce();
+  focusErrors();
+})();
