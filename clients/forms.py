@@ -23,7 +23,7 @@ class ClientCompanyForm(forms.Form):
     )
     org_number = forms.CharField(
         label=_("Organisationsnummer"),
-        max_length=13,
+        max_length=20,
         help_text=_("NNNNNN-NNNN, till exempel 556677-8899."),
         error_messages={"required": _("Ange organisationsnumret.")},
     )
