@@ -15,7 +15,7 @@ CLIENTS_PER_PAGE = 50
 
 @accountant_required
 def client_list(request):
-    """ "Hantera klienter": the firm's clients, searchable, 50 a page."""
+    """The page "Hantera klienter": the firm's clients, searchable, 50 a page."""
     search_form = ClientSearchForm(request.GET)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     clients = client_overview(accountant=request.user, firm=request.firm, search=search)
@@ -29,7 +29,7 @@ def client_list(request):
 
 @accountant_required
 def client_create(request):
-    """ "Skapa ny klient"."""
+    """The page "Skapa ny klient": the form, then back to the list with a message."""
     form = ClientCompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
