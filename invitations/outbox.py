@@ -93,7 +93,7 @@ def outbox_entries(limit: int = 100) -> list[OutboxEntry]:
                     kind="email",
                     sent_at=stamp,
                     to=str(parsed["To"]),
-                    subject=str(parsed["Subject"]),
+                    subject=str(parsed["Subject"]).strip(),
                     body=text.get_content() if text else "",
                     html=html.get_content() if html else "",
                 )

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from invitations import delivery
+from invitations.tasks import dispatch_deliveries
+
+
+class Command(BaseCommand):
+    help = (
+        "Queues again the deliveries left pending (a lost enqueue, a broker outage) and "
+        "reclaims those stuck in sending (a dead worker). Celery beat runs the same each minute."
+    )
+
+    def handle(self, *args, **options):
+        result = delivery.sweep_deliveries(now=timezone.now())
+        if result.requeue_ids:
+            dispatch_deliveries.apply_async((result.requeue_ids,), retry=False)
+        self.stdout.write(
+            f"queued again: {len(result.requeue_ids)}; e-mails reclaimed from a dead worker: "
+            f"{result.reclaimed_email}; e-mails failed after their last attempt: "
+            f"{result.failed_email}; SMS marked unknown: {result.unknown_sms}"
+        )

@@ -1,0 +1,46 @@
+"""The accountant's invitations overview: what happened to each e-mail and SMS."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from bureau.access import accountant_required
+
+from .. import selectors
+from ..models import Channel, DeliveryStatus
+
+PAGE_SIZE = 50
+
+
+def _newest(invitation, channel):
+    return next((d for d in invitation.deliveries_newest_first if d.channel == channel), None)
+
+
+@accountant_required
+def overview(request):
+    delivery_status = request.GET.get("utskick", "")
+    if delivery_status not in DeliveryStatus.values:
+        delivery_status = ""
+    invitations = selectors.invitations_overview(
+        firm=request.firm, delivery_status=delivery_status or None
+    )
+    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    for invitation in page:
+        invitation.newest_email = _newest(invitation, Channel.EMAIL)
+        invitation.newest_sms = _newest(invitation, Channel.SMS)
+    counts = selectors.delivery_status_counts(firm=request.firm)
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "invitations/overview.html",
+        {
+            "page": page,
+            "invitation_count": counts["invitations"],
+            "status_counts": [
+                (value, label, counts[value]) for value, label in DeliveryStatus.choices
+            ],
+            "delivery_statuses": DeliveryStatus.choices,
+            "delivery_status": delivery_status,
+            "query_without_page": query.urlencode(),
+        },
+    )

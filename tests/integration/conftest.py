@@ -1,0 +1,100 @@
+"""Real parts for the delivery tests: SMTP on loopback, a local Twilio, a Celery worker."""
+
+import time
+from contextlib import contextmanager
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from config.celery import app as celery_app
+
+from .servers import SmtpServer, TwilioServer
+
+TWILIO_SID = "AC" + "0123456789abcdef" * 2
+TWILIO_TOKEN = "twilio-test-auth-token"
+TWILIO_FROM = "+46701234567"
+
+
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05):
+    """Polls ``predicate`` until it is truthy; fails the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"not true within {timeout} s: {predicate.__doc__ or predicate}")
+
+
+@pytest.fixture
+def fast_backoff(settings):
+    """Back-off of a fraction of a second, so that retries take no longer than the test."""
+    settings.DELIVERY_RETRY_BASE_SECONDS = 0.1
+    settings.DELIVERY_RETRY_MAX_SECONDS = 0.5
+
+
+@pytest.fixture
+def smtp_server(settings):
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def twilio_server(settings):
+    server = TwilioServer(account_sid=TWILIO_SID, auth_token=TWILIO_TOKEN)
+    server.start()
+    settings.TWILIO_ACCOUNT_SID = TWILIO_SID
+    settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+    settings.TWILIO_FROM = TWILIO_FROM
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.TWILIO_API_BASE_URL = server.base_url
+    settings.TWILIO_TIMEOUT = 2
+    yield server
+    server.stop()
+
+
+def _forget_broker_connections():
+    # The app caches its connection and producer pools on first use; kombu keeps one per
+    # broker URL, so dropping the app's references makes the next publish use the new URL.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str):
+    """Points the Celery app's publishing at ``url`` for the block."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    _forget_broker_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = previous
+        _forget_broker_connections()
+
+
+@pytest.fixture
+def with_broker():
+    """Tasks go through the real Redis broker (the tests' own database), not in-process."""
+    celery_app.conf.task_always_eager = False
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    yield celery_app
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(with_broker, transactional_db):
+    """A real Celery worker (solo pool, in a thread) consuming from the Redis test broker."""
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=5):
+        yield celery_app

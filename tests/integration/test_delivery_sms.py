@@ -1,0 +1,139 @@
+"""SMS through the official Twilio SDK against a local server that speaks Twilio's API."""
+
+import time
+
+import pytest
+
+from invitations.models import Delivery
+from invitations.tasks import send_delivery
+from tests.invitations.factories import DeliveryFactory, InvitationFactory
+
+from .conftest import TWILIO_SID, TWILIO_TOKEN, wait_until
+from .servers import free_port
+
+
+def _sms_delivery(**kwargs) -> Delivery:
+    invitation = InvitationFactory(user__mobile="+46701234599", **kwargs)
+    return DeliveryFactory(invitation=invitation, channel="sms", recipient="+46701234599")
+
+
+@pytest.mark.django_db
+def test_an_sms_goes_out_with_twilios_form_fields_and_auth(twilio_server, settings):
+    delivery = _sms_delivery(client__firm__name="Siffror & Co AB")
+
+    send_delivery.delay(delivery.pk)
+
+    (request,) = twilio_server.requests
+    assert request.path == f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
+    assert request.auth == (TWILIO_SID, TWILIO_TOKEN)
+    assert request.form["To"] == "+46701234599"
+    assert request.form["From"] == settings.TWILIO_FROM
+    assert "Siffror & Co AB" in request.form["Body"]
+    assert "http://testserver/inbjudan/" in request.form["Body"]
+    assert request.form["StatusCallback"] == "http://testserver/webhooks/twilio/status/"
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert delivery.provider_message_id.startswith("SM")
+
+
+@pytest.mark.django_db
+def test_a_messaging_service_sends_instead_of_a_number(twilio_server, settings):
+    settings.TWILIO_FROM = ""
+    settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "a" * 32
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    (request,) = twilio_server.requests
+    assert request.form["MessagingServiceSid"] == "MG" + "a" * 32
+    assert "From" not in request.form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answer", [500, 503, "drop"])
+def test_a_5xx_or_a_dropped_connection_leaves_the_sms_unknown_and_does_not_resend(
+    twilio_server, answer
+):
+    twilio_server.answers.append(answer)
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+    send_delivery.delay(delivery.pk)  # a redelivered task must not send it again
+
+    assert len(twilio_server.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "unknown"
+    assert delivery.attempts == 1
+    assert delivery.last_error
+
+
+@pytest.mark.django_db
+def test_an_invalid_number_fails_at_once(twilio_server):
+    twilio_server.answers.append(400)
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "Twilio 400" in delivery.last_error
+    assert delivery.invitation.events.filter(kind="failed").exists()
+
+
+@pytest.mark.django_db
+def test_no_connection_is_retried_later_because_the_sms_surely_never_left(settings, twilio_server):
+    settings.TWILIO_API_BASE_URL = f"http://127.0.0.1:{free_port()}"
+    delivery = _sms_delivery()
+
+    started = time.monotonic()
+    send_delivery.delay(delivery.pk)
+
+    # In-process (no broker) the task does not sleep through the back-off.
+    assert time.monotonic() - started < 2
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert delivery.next_attempt_at is not None
+    assert "Ingen anslutning" in delivery.last_error
+
+    settings.SMS_MAX_ATTEMPTS = 1
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    send_delivery.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_429_is_retried_after_the_advised_delay(celery_worker, twilio_server):
+    twilio_server.answers.append((429, 1))
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+    wait_until(lambda: Delivery.objects.filter(pk=delivery.pk, status="sent").exists(), timeout=10)
+
+    assert len(twilio_server.requests) == 2
+    assert len(twilio_server.sent) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+    assert (delivery.sent_at - delivery.claimed_at).total_seconds() < 1
+    assert (delivery.claimed_at - delivery.created_at).total_seconds() >= 1
+
+
+@pytest.mark.django_db
+def test_without_twilio_credentials_the_sms_goes_to_the_local_outbox(settings, tmp_path):
+    from invitations.outbox import outbox_entries
+
+    settings.TWILIO_ACCOUNT_SID = ""
+    settings.EMAIL_OUTBOX_DIR = str(tmp_path)
+    settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
+    delivery = _sms_delivery(client__firm__name="Lokala byrån AB")
+
+    send_delivery.delay(delivery.pk)
+
+    (entry,) = outbox_entries()
+    assert entry.kind == "sms"
+    assert entry.to == "+46701234599"
+    assert "Lokala byrån AB" in entry.body
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert delivery.provider_message_id.startswith("LOCAL")

@@ -1,0 +1,154 @@
+"""A wizard batch leaves through a real Celery worker on Redis, to real SMTP and a local Twilio."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from clients.models import ClientRight
+from invitations.models import Delivery, InvitationEvent
+from invitations.services import NewUserRow, invite_new_users
+from tests.bureau.factories import AccountantFactory
+from tests.clients.factories import ClientCompanyFactory
+
+from .conftest import TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _batch(*, size: int, with_mobile: bool = True):
+    accountant = AccountantFactory(full_name="Karin Konsult")
+    firm = accountant.firm_membership.firm
+    rows = []
+    for n in range(size):
+        client = ClientCompanyFactory(firm=firm, name=f"Bageriet {n} AB")
+        ClientRight.objects.create(accountant=accountant, client=client, is_system_admin=True)
+        rows.append(
+            NewUserRow(
+                client_id=client.pk,
+                full_name=f"Anna Andersson {n}",
+                email=f"anna{n}@kund.test",
+                username=f"anna{n}",
+                mobile=f"+4670111222{n}" if with_mobile else "",
+            )
+        )
+    batch = invite_new_users(
+        accountant=accountant, firm=firm, rows=rows, submission_key=uuid.uuid4()
+    )
+    return accountant, batch
+
+
+def _all_sent():
+    """every delivery is sent"""
+    statuses = set(Delivery.objects.values_list("status", flat=True))
+    return statuses == {"sent"}
+
+
+def test_a_wizard_batch_is_sent_by_the_worker_through_smtp_and_twilio(
+    celery_worker, smtp_server, twilio_server
+):
+    accountant, batch = _batch(size=3)
+
+    wait_until(_all_sent, timeout=15)
+
+    assert sorted(r for mail in smtp_server.received for r in mail.recipients) == [
+        "anna0@kund.test",
+        "anna1@kund.test",
+        "anna2@kund.test",
+    ]
+    mail = next(m for m in smtp_server.received if m.recipients == ["anna1@kund.test"])
+    firm = accountant.firm_membership.firm
+    # Python folds the long encoded subject onto a new line; readers drop the leading space.
+    assert mail.message["Subject"].strip() == f"{firm.name} har bjudit in dig till Byråportalen"
+    assert mail.message["Reply-To"] == accountant.email
+    for body in (mail.text, mail.html):
+        assert "Karin Konsult" in body
+        assert firm.name in body
+        assert "Bageriet 1 AB" in body
+        assert "anna1" in body
+        assert "http://testserver/inbjudan/" in body
+        assert "apps.apple.com" in body and "play.google.com" in body
+    invitation = batch.invitations.get(user__username="anna1")
+    assert f"{invitation.expires_at:%Y}" in mail.text
+
+    assert len(twilio_server.sent) == 3
+    sms = next(r for r in twilio_server.sent if r.form["To"] == "+46701112221")
+    assert sms.auth == (TWILIO_SID, TWILIO_TOKEN)
+    assert sms.account_sid == TWILIO_SID
+    assert sms.form["From"] == TWILIO_FROM
+    assert firm.name in sms.form["Body"]
+    assert "http://testserver/inbjudan/" in sms.form["Body"]
+    assert sms.form["StatusCallback"] == "http://testserver/webhooks/twilio/status/"
+
+    sms_delivery = Delivery.objects.get(invitation=invitation, channel="sms")
+    assert sms_delivery.provider_message_id.startswith("SM")
+    assert sms_delivery.attempts == 1
+    invitation.refresh_from_db()
+    assert invitation.last_sent_at is not None
+    assert InvitationEvent.objects.filter(invitation=invitation, kind="sent").count() == 2
+
+
+def test_smtp_refusing_then_recovering_sends_the_mail_once(
+    celery_worker, smtp_server, fast_backoff
+):
+    smtp_server.handler.refuse_next(2)
+    _accountant, _batch_ = _batch(size=1, with_mobile=False)
+
+    wait_until(_all_sent, timeout=15)
+
+    assert len(smtp_server.received) == 1
+    assert smtp_server.handler.data_commands == 3
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 3
+    assert delivery.last_error == ""
+
+
+def test_a_delivery_task_run_twice_sends_once(with_broker, transactional_db, smtp_server):
+    from invitations.tasks import send_delivery
+
+    _accountant, batch = _batch(size=1, with_mobile=False)
+    delivery = Delivery.objects.get()
+    send_delivery.delay(delivery.pk)  # a duplicate of the batch's own task, already queued
+
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(with_broker, pool="solo", perform_ping_check=False, shutdown_timeout=5):
+        wait_until(_all_sent, timeout=15)
+        # Give the duplicate time to run; it must find nothing to claim.
+        wait_until(lambda: _queue_is_empty(with_broker), timeout=10)
+
+    assert len(smtp_server.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+
+
+def _queue_is_empty(app) -> bool:
+    with app.connection_for_write() as connection:
+        return connection.default_channel.client.llen("celery") == 0
+
+
+def test_broker_down_at_submit_loses_nothing_once_the_sweep_runs(
+    with_broker, transactional_db, smtp_server, settings
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from invitations.tasks import sweep_pending_deliveries
+
+    from .conftest import broker_at
+    from .servers import free_port
+
+    started = timezone.now()
+    with broker_at(f"redis://127.0.0.1:{free_port()}/0"):
+        _accountant, batch = _batch(size=2)
+    elapsed = (timezone.now() - started).total_seconds()
+
+    assert batch.invitations.count() == 2
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+    assert elapsed < 5, "saving the batch must not hang on the broker"
+
+    settings.DELIVERY_SWEEP_AFTER = timezone.timedelta(0)
+    with start_worker(with_broker, pool="solo", perform_ping_check=False, shutdown_timeout=5):
+        sweep_pending_deliveries.delay()
+        wait_until(_all_sent, timeout=15)
+
+    assert len(smtp_server.received) == 2
