@@ -222,3 +222,60 @@ def batch_with_invitations(*, firm, pk: int) -> InvitationBatch | None:
         )
         .first()
     )
+
+
+# --- The invitations overview: deliveries per invitation (issue 4) ---------------------------
+
+
+def _latest_delivery_status(channel: str) -> Subquery:
+    return Subquery(
+        Delivery.objects.filter(invitation=OuterRef("pk"), channel=channel)
+        .order_by("-created_at", "-id")
+        .values("status")[:1]
+    )
+
+
+def invitations_overview(*, firm, delivery_status: str | None = None) -> QuerySet[Invitation]:
+    """The firm's invitations, newest first, with user, client and inviter loaded.
+
+    Each carries ``email_status`` and ``sms_status`` (its newest delivery per channel; None
+    without one) and ``deliveries_newest_first`` (prefetched). ``delivery_status`` keeps
+    those whose newest e-mail or SMS has that status. Two queries for any page size.
+    """
+    queryset = (
+        Invitation.objects.filter(client__firm=firm)
+        .select_related("user", "client", "invited_by")
+        .annotate(
+            email_status=_latest_delivery_status("email"),
+            sms_status=_latest_delivery_status("sms"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.order_by("-created_at", "-id"),
+                to_attr="deliveries_newest_first",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    if delivery_status:
+        queryset = queryset.filter(Q(email_status=delivery_status) | Q(sms_status=delivery_status))
+    return queryset
+
+
+def delivery_status_counts(*, firm) -> dict[str, int]:
+    """How many of the firm's deliveries (the newest per invitation and channel) are in each
+    status, plus ``invitations``: the number of invitations. One query."""
+    queryset = Invitation.objects.filter(client__firm=firm).annotate(
+        email_status=_latest_delivery_status("email"),
+        sms_status=_latest_delivery_status("sms"),
+    )
+    aggregates = {"invitations": Count("pk")}
+    for status in DeliveryStatus.values:
+        aggregates[f"email_{status}"] = Count("pk", filter=Q(email_status=status))
+        aggregates[f"sms_{status}"] = Count("pk", filter=Q(sms_status=status))
+    totals = queryset.aggregate(**aggregates)
+    counts = {"invitations": totals["invitations"]}
+    for status in DeliveryStatus.values:
+        counts[status] = totals[f"email_{status}"] + totals[f"sms_{status}"]
+    return counts

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import adoption, lifecycle, wizard
+from .views import adoption, lifecycle, overview, wizard
 
 app_name = "invitations"
 
 urlpatterns = [
+    path("", overview.overview, name="overview"),
     path("bjud-in/", wizard.wizard, name="wizard"),
     path("bjud-in/<uuid:key>/nya/", wizard.new_users, name="wizard_new_users"),
     path("bjud-in/<uuid:key>/granska/", wizard.review, name="wizard_review"),
