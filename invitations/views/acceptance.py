@@ -76,7 +76,7 @@ def accept(request, secret):
 @login_not_required
 @require_POST
 def request_new_link(request, secret):
-    """"Skicka en ny länk till mig": always the same answer, whatever the secret was."""
+    """Answers "Skicka en ny länk till mig" the same way, whatever the secret was."""
     if _over_limit(request, secret):
         return _too_many(request)
     services.request_new_link(secret=secret, now=timezone.now())
