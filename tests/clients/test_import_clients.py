@@ -45,7 +45,8 @@ GOOD_AND_BAD = (
 
 @pytest.mark.django_db
 def test_good_lines_are_written_and_bad_ones_reported_with_line_numbers(tmp_path, firm):
-    path = write(tmp_path, "\ufeff" + GOOD_AND_BAD)
+    # As Excel saves it: a byte-order mark and CRLF line ends.
+    path = write(tmp_path, "\ufeff" + GOOD_AND_BAD.replace("\n", "\r\n"))
 
     out, err, failed = run_import(path, firm.org_number)
 
