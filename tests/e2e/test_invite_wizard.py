@@ -1,0 +1,167 @@
+"""The "Bjud in klientanvändare" wizard in Chromium, by clicking and typing.
+
+With SCREENSHOTS_DIR set, each step is also saved there as a PNG (1400 px wide), for a
+person to look at the pages.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from invitations.models import Delivery, Invitation
+from tests.accounts.factories import PASSWORD
+from tests.bureau.factories import AccountantFactory, FirmFactory
+from tests.clients.factories import (
+    ClientCompanyFactory,
+    ClientMembershipFactory,
+    ClientRightFactory,
+)
+
+
+def snapshot(page, name: str) -> None:
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(user.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def firm_with_clients(db):
+    firm = FirmFactory(name="Byrå Ekonomi AB")
+    accountant = AccountantFactory(
+        firm_membership__firm=firm, full_name="Karin Konsult", username="karin"
+    )
+    names = [
+        "Alfa Bygg AB",
+        "Beta Måleri AB",
+        "Gamma Frakt AB",
+        "Delta Data AB",
+        "Epsilon Eventbyrå AB",
+        "Zeta Zoo HB",
+    ]
+    clients = {}
+    for name in names:
+        clients[name] = ClientCompanyFactory(firm=firm, name=name)
+        ClientRightFactory(
+            accountant=accountant, client=clients[name], is_system_admin=name != "Delta Data AB"
+        )
+    return accountant, clients
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_with_clients):
+    accountant, clients = firm_with_clients
+    log_in(page, live_server, accountant)
+
+    page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
+    new_users = page.get_by_label("Lägg till nya användare och bjud in dem")
+    expect(new_users).to_be_checked()
+    snapshot(page, "1-valj")
+    page.get_by_role("button", name="Nästa").click()
+
+    expect(page.get_by_text("Du måste vara systemadministratör på klienten")).to_be_visible()
+    alfa = clients["Alfa Bygg AB"]
+    alfa_row = page.locator(f"#r{alfa.pk}")
+    page.get_by_label("Namn, Alfa Bygg AB", exact=True).press_sequentially("Åsa Öberg")
+    expect(page.get_by_label("Användarnamn, Alfa Bygg AB")).to_have_value("asa.oberg")
+    expect(page.get_by_label("Markera Alfa Bygg AB")).not_to_be_checked()
+    page.get_by_label("Användarens e-post, Alfa Bygg AB").press_sequentially("asa@alfa.test")
+    expect(page.get_by_label("Markera Alfa Bygg AB")).to_be_checked()
+    expect(alfa_row).to_have_class(re.compile(r"\bmarked\b"))
+    page.get_by_label("Mobilnummer, Alfa Bygg AB").fill("070-123 45 67")
+
+    page.get_by_label("Namn, Beta Måleri AB", exact=True).press_sequentially("Søren Ærø")
+    page.get_by_label("Användarens e-post, Beta Måleri AB").press_sequentially("soren@beta.test")
+    expect(page.get_by_label("Användarnamn, Beta Måleri AB")).to_have_value("soren.aero")
+    page.get_by_label("Namn, Gamma Frakt AB", exact=True).press_sequentially("Łukasz Nowak")
+    page.get_by_label("Användarens e-post, Gamma Frakt AB").press_sequentially("lukasz@gamma.test")
+    expect(page.get_by_label("Användarnamn, Gamma Frakt AB")).to_have_value("lukasz.nowak")
+    expect(page.locator("[data-marked-count]")).to_have_text("3")
+    snapshot(page, "2-fyll-i")
+
+    # A search keeps what was typed: the rows come back with their values.
+    page.get_by_label("Sök klient").fill("Zeta")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    expect(page.get_by_text("Zeta Zoo HB")).to_be_visible()
+    expect(page.get_by_text("Alfa Bygg AB")).to_have_count(0)
+    expect(page.locator("[data-marked-count]")).to_have_text("3")
+    page.get_by_label("Sök klient").fill("")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    expect(page.get_by_label("Namn, Alfa Bygg AB", exact=True)).to_have_value("Åsa Öberg")
+
+    page.get_by_role("button", name="Granska").click()
+    expect(page.get_by_role("cell", name="asa.oberg", exact=True)).to_be_visible()
+    snapshot(page, "3-granska")
+    page.get_by_role("button", name="Skapa och bjud in användare").click()
+
+    expect(page.get_by_role("heading", name="3 användare skapade och inbjudna")).to_be_visible()
+    for text in ("Åsa Öberg", "soren.aero", "Gamma Frakt AB"):
+        expect(page.get_by_text(text, exact=True).first).to_be_visible()
+    expect(page.get_by_role("link", name="Till inbjudningsöversikten")).to_be_visible()
+    snapshot(page, "4-klart")
+    assert Invitation.objects.count() == 3
+    assert Delivery.objects.filter(channel="sms").count() == 1
+    assert str(User.objects.get(email="asa@alfa.test").mobile) == "+46701234567"
+
+    page.go_back()  # the review page again: it leads to the result, never a second set
+    expect(page.get_by_role("heading", name="3 användare skapade och inbjudna")).to_be_visible()
+    assert Invitation.objects.count() == 3
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_an_accountant_errors_are_shown_next_to_the_fields(live_server, page, firm_with_clients):
+    accountant, clients = firm_with_clients
+    log_in(page, live_server, accountant)
+    page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_label("Namn, Alfa Bygg AB", exact=True).fill("Åsa Öberg")
+    page.get_by_label("Användarens e-post, Alfa Bygg AB").fill("asa@")
+    page.get_by_label("Mobilnummer, Alfa Bygg AB").fill("08-123 456 78")
+    page.get_by_role("button", name="Granska").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Ange en giltig e-postadress")
+    snapshot(page, "2-fel")
+    summary.get_by_role("link", name=re.compile("fast nummer")).click()
+    expect(page.get_by_label("Mobilnummer, Alfa Bygg AB")).to_have_attribute("aria-invalid", "true")
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_an_accountant_invites_existing_users(live_server, page, firm_with_clients):
+    accountant, clients = firm_with_clients
+    ClientMembershipFactory(client=clients["Alfa Bygg AB"], user__full_name="Nils Nilsson")
+    ClientMembershipFactory(client=clients["Beta Måleri AB"], user__full_name="Olga Olsson")
+    ClientMembershipFactory(client=clients["Gamma Frakt AB"], user__full_name="Per Persson")
+    log_in(page, live_server, accountant)
+
+    page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
+    page.get_by_label("Bjud in befintliga användare").check()
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_label("Markera Nils Nilsson").check()
+    page.get_by_label("Markera Olga Olsson").check()
+    expect(page.locator("[data-marked-count]")).to_have_text("2")
+    snapshot(page, "befintliga-2-valj")
+    page.get_by_role("button", name="Skicka inbjudningar").click()
+
+    expect(page.get_by_role("heading", name="2 användare inbjudna")).to_be_visible()
+    expect(page.get_by_text("Nils Nilsson")).to_be_visible()
+    expect(page.get_by_text("Per Persson")).to_have_count(0)
+    snapshot(page, "befintliga-3-klart")
+    assert Invitation.objects.filter(status="pending").count() == 2
