@@ -25,3 +25,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 TWILIO_ACCOUNT_SID = ""
 TWILIO_AUTH_TOKEN = ""
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Static files come from the finders in tests; WhiteNoise need not index a collected folder.
+WHITENOISE_AUTOREFRESH = True
