@@ -38,7 +38,8 @@ def log_in(page, live_server, user) -> None:
 
 
 @pytest.fixture
-def firm_with_clients(db):
+def firm_with_clients(db, settings, tmp_path):
+    settings.SMS_OUTBOX_DIR = str(tmp_path)  # the SMS of the in-process sending
     firm = FirmFactory(name="Byrå Ekonomi AB")
     accountant = AccountantFactory(
         firm_membership__firm=firm, full_name="Karin Konsult", username="karin"

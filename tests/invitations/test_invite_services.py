@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
@@ -50,24 +51,10 @@ def row(client, n, **kwargs):
     return NewUserRow(**{**values, **kwargs})
 
 
-def queued_delivery_ids(callbacks):
-    """The delivery ids of the dispatch tasks the on-commit callbacks would queue."""
-    from invitations import tasks
-
-    queued = []
-    original = tasks.dispatch_deliveries.delay
-    tasks.dispatch_deliveries.delay = lambda ids: queued.append(ids)
-    try:
-        for callback in callbacks:
-            callback()
-    finally:
-        tasks.dispatch_deliveries.delay = original
-    return queued
-
-
 def test_new_users_are_created_with_membership_invitation_deliveries_and_event(
-    accountant, firm, django_capture_on_commit_callbacks
+    accountant, firm, django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    settings.SMS_OUTBOX_DIR = str(tmp_path)
     first = administered_client(accountant, firm)
     second = administered_client(accountant, firm)
     key = uuid.uuid4()
@@ -109,10 +96,16 @@ def test_new_users_are_created_with_membership_invitation_deliveries_and_event(
     events = InvitationEvent.objects.filter(invitation__batch=batch)
     assert {(e.kind, e.actor_id) for e in events} == {("created", accountant.pk)}
     assert events.count() == 2
-    # One task for the whole batch, carrying every delivery.
-    assert queued_delivery_ids(callbacks) == [
-        sorted(Delivery.objects.filter(invitation__batch=batch).values_list("pk", flat=True))
+    # Nothing is sent before the commit; then one task for the whole batch sends them all.
+    assert len(callbacks) == 1
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+    callbacks[0]()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "person1@klient.test",
+        "person2@klient.test",
     ]
+    assert len(list(tmp_path.glob("*.json"))) == 1  # the SMS, in the local outbox
+    assert "pending" not in set(Delivery.objects.values_list("status", flat=True))
 
 
 def test_the_same_submission_key_twice_returns_the_first_batch_and_creates_nothing_more(
@@ -253,7 +246,7 @@ def test_existing_users_who_never_accepted_are_invited_and_lapsed_invitations_re
     assert invitations[revoked_user.pk].pk != revoked.pk
     assert invitations[never.pk].events.get().kind == "created"
     assert Delivery.objects.filter(invitation__batch=batch).count() == 3
-    assert len(queued_delivery_ids(callbacks)) == 1
+    assert len(callbacks) == 1
 
 
 def test_existing_users_who_cannot_be_invited_are_refused_and_nothing_is_written(accountant, firm):
