@@ -191,7 +191,7 @@ def _own_claim(delivery: Delivery) -> QuerySet:
 
 def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) -> None:
     with transaction.atomic():
-        _own_claim(delivery).update(
+        recorded = _own_claim(delivery).update(
             status=DeliveryStatus.SENT,
             provider_message_id=provider_message_id[:255],
             sent_at=now,
@@ -199,6 +199,8 @@ def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) ->
             last_error="",
             status_changed_at=now,
         )
+        if not recorded:
+            return
         Invitation.objects.filter(pk=delivery.invitation_id).update(last_sent_at=now)
         purpose = " (påminnelse)" if delivery.purpose == DeliveryPurpose.REMINDER else ""
         InvitationEvent.objects.create(
@@ -211,12 +213,14 @@ def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) ->
 
 def _record_failed(delivery: Delivery, reason: str, now: datetime) -> None:
     with transaction.atomic():
-        _own_claim(delivery).update(
+        recorded = _own_claim(delivery).update(
             status=DeliveryStatus.FAILED,
             last_error=reason,
             next_attempt_at=None,
             status_changed_at=now,
         )
+        if not recorded:
+            return
         InvitationEvent.objects.create(
             invitation_id=delivery.invitation_id,
             kind=EventKind.FAILED,

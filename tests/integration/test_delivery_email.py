@@ -1,0 +1,99 @@
+"""E-mail through a real SMTP server on loopback, tasks in-process (the embedded mode)."""
+
+import logging
+import time
+
+import pytest
+from django.utils import timezone
+
+from invitations.models import Delivery
+from invitations.tasks import send_delivery
+from tests.invitations.factories import DeliveryFactory
+
+from .servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_refused_address_fails_at_once_with_the_reason(smtp_server):
+    delivery = DeliveryFactory()
+    smtp_server.handler.reject_recipients[delivery.recipient] = "550 5.1.1 No such user"
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.attempts == 1
+    assert "550" in delivery.last_error and "No such user" in delivery.last_error
+    assert delivery.invitation.events.filter(kind="failed").exists()
+    assert smtp_server.received == []
+
+
+def test_a_temporarily_refused_address_is_tried_again(smtp_server):
+    delivery = DeliveryFactory()
+    smtp_server.handler.reject_recipients[delivery.recipient] = "450 4.2.1 Mailbox busy"
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert "450" in delivery.last_error
+
+
+def test_no_mail_server_is_retried_with_growing_back_off_then_fails(settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    settings.DELIVERY_RETRY_BASE_SECONDS = 60
+    delivery = DeliveryFactory()
+    caplog.set_level(logging.INFO, logger="invitations.delivery")
+
+    delays = []
+    for _attempt in range(3):
+        started = time.monotonic()
+        send_delivery.delay(delivery.pk)
+        assert time.monotonic() - started < 2, "in-process, a retry never sleeps"
+        delivery.refresh_from_db()
+        if delivery.status == "pending":
+            delays.append((delivery.next_attempt_at - timezone.now()).total_seconds())
+            Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+    assert delivery.status == "failed"
+    assert delivery.attempts == 3
+    assert "gav upp efter 3 försök" in delivery.last_error
+    assert 25 <= delays[0] <= 60 and 55 <= delays[1] <= 120
+    outcomes = [record.outcome for record in caplog.records if hasattr(record, "outcome")]
+    assert outcomes == ["retry", "retry", "failed"]
+    record = caplog.records[0]
+    assert (record.delivery_id, record.invitation_id, record.channel, record.attempt) == (
+        delivery.pk,
+        delivery.invitation_id,
+        "email",
+        1,
+    )
+
+
+def test_a_retry_that_is_not_yet_due_sends_nothing(smtp_server):
+    delivery = DeliveryFactory(next_attempt_at=timezone.now() + timezone.timedelta(minutes=5))
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert delivery.attempts == 0
+    assert smtp_server.received == []
+
+
+def test_the_firms_reply_to_address_and_a_configured_subject_are_used(smtp_server, settings):
+    settings.INVITATION_EMAIL_SUBJECT = "Välkommen från {firm}"
+    delivery = DeliveryFactory(invitation__client__firm__reply_to_email="kontakt@byran.test")
+
+    send_delivery.delay(delivery.pk)
+
+    (mail,) = smtp_server.received
+    firm = delivery.invitation.client.firm
+    assert mail.message["Subject"].strip() == f"Välkommen från {firm.name}"
+    assert mail.message["Reply-To"] == "kontakt@byran.test"
+    assert "no-reply@byraportalen.local" in mail.message["From"]
+    delivery.refresh_from_db()
+    assert delivery.provider_message_id == mail.message["Message-ID"]

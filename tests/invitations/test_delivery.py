@@ -1,0 +1,182 @@
+"""The delivery pipeline in-process: claim once, the sweep, operator retries, the local run."""
+
+import time
+import uuid
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from clients.models import ClientRight
+from invitations import delivery as delivery_service
+from invitations.models import Delivery
+from invitations.services import NewUserRow, invite_new_users
+from invitations.tasks import send_delivery, sweep_pending_deliveries
+from tests.clients.factories import ClientCompanyFactory
+from tests.invitations.factories import DeliveryFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def minutes_ago(minutes: float):
+    return timezone.now() - timezone.timedelta(minutes=minutes)
+
+
+def test_a_delivery_is_sent_once_however_often_its_task_runs():
+    delivery = DeliveryFactory()
+
+    for _ in range(3):
+        send_delivery.delay(delivery.pk)
+
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert delivery.attempts == 1
+    assert delivery.sent_at is not None
+    assert delivery.invitation.events.filter(kind="sent").count() == 1
+
+
+def test_only_one_claim_wins():
+    delivery = DeliveryFactory()
+
+    first = delivery_service.claim_delivery(delivery_id=delivery.pk, now=timezone.now())
+    second = delivery_service.claim_delivery(delivery_id=delivery.pk, now=timezone.now())
+
+    assert first is not None and second is None
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sending", 1)
+
+
+def test_a_revoked_invitation_is_not_sent():
+    invitation = InvitationFactory(status="revoked", revoked_at=timezone.now())
+    delivery = DeliveryFactory(invitation=invitation)
+
+    send_delivery.delay(delivery.pk)
+
+    assert mail.outbox == []
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "återkallad" in delivery.last_error
+
+
+def test_in_the_embedded_mode_the_wizards_mail_is_in_the_outbox_at_once(
+    accountant, firm, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    settings.EMAIL_OUTBOX_DIR = str(tmp_path)
+    settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
+    client = ClientCompanyFactory(firm=firm, name="Snickeriet AB")
+    ClientRight.objects.create(accountant=accountant, client=client, is_system_admin=True)
+    row = NewUserRow(
+        client_id=client.pk,
+        full_name="Sven Snickare",
+        email="sven@snickeriet.test",
+        username="sven",
+        mobile="+46702223344",
+    )
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_new_users(accountant=accountant, firm=firm, rows=[row], submission_key=uuid.uuid4())
+    elapsed = time.monotonic() - started
+
+    from invitations.outbox import outbox_entries
+
+    entries = outbox_entries()
+    assert sorted(entry.kind for entry in entries) == ["email", "sms"]
+    assert elapsed < 1
+    email = next(entry for entry in entries if entry.kind == "email")
+    assert email.to == "sven@snickeriet.test"
+    assert "Snickeriet AB" in email.body and "/inbjudan/" in email.html
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+class TestSweep:
+    def test_requeues_what_stayed_pending_too_long_and_leaves_fresh_rows(self, settings):
+        settings.DELIVERY_SWEEP_AFTER = timezone.timedelta(minutes=3)
+        lost = DeliveryFactory(status_changed_at=minutes_ago(10))
+        fresh = DeliveryFactory(status_changed_at=minutes_ago(1))
+        overdue_retry = DeliveryFactory(
+            status_changed_at=minutes_ago(30), next_attempt_at=minutes_ago(5)
+        )
+        waiting_retry = DeliveryFactory(
+            status_changed_at=minutes_ago(30), next_attempt_at=minutes_ago(1)
+        )
+        sent = DeliveryFactory(status="sent", status_changed_at=minutes_ago(60))
+
+        result = delivery_service.sweep_deliveries(now=timezone.now())
+
+        assert sorted(result.requeue_ids) == sorted([lost.pk, overdue_retry.pk])
+        assert fresh.pk not in result.requeue_ids
+        assert waiting_retry.pk not in result.requeue_ids
+        assert sent.pk not in result.requeue_ids
+
+    def test_the_beat_task_sends_what_the_sweep_finds(self, settings):
+        settings.DELIVERY_SWEEP_AFTER = timezone.timedelta(minutes=3)
+        lost = DeliveryFactory(status_changed_at=minutes_ago(10))
+
+        assert sweep_pending_deliveries.delay().get() == 1
+
+        lost.refresh_from_db()
+        assert lost.status == "sent"
+        assert len(mail.outbox) == 1
+
+    def test_reclaims_rows_stuck_in_sending(self, settings):
+        """A dead worker: e-mail goes out again, an SMS becomes unknown (it may have left)."""
+        settings.DELIVERY_STUCK_AFTER = timezone.timedelta(minutes=15)
+        settings.EMAIL_MAX_ATTEMPTS = 3
+        stuck_email = DeliveryFactory(status="sending", attempts=1, claimed_at=minutes_ago(20))
+        spent_email = DeliveryFactory(status="sending", attempts=3, claimed_at=minutes_ago(20))
+        busy_email = DeliveryFactory(status="sending", attempts=1, claimed_at=minutes_ago(1))
+        invitation = InvitationFactory(user__mobile="+46709998877")
+        stuck_sms = DeliveryFactory(
+            invitation=invitation,
+            channel="sms",
+            recipient="+46709998877",
+            status="sending",
+            attempts=1,
+            claimed_at=minutes_ago(20),
+        )
+
+        result = delivery_service.sweep_deliveries(now=timezone.now())
+
+        assert result.requeue_ids == [stuck_email.pk]
+        for row in (stuck_email, spent_email, busy_email, stuck_sms):
+            row.refresh_from_db()
+        assert stuck_email.status == "pending"
+        assert spent_email.status == "failed"
+        assert busy_email.status == "sending"
+        assert stuck_sms.status == "unknown"
+        assert "Arbetaren stannade" in stuck_sms.last_error
+
+    def test_a_late_result_of_a_reclaimed_row_is_not_recorded(self, settings):
+        settings.DELIVERY_STUCK_AFTER = timezone.timedelta(minutes=15)
+        delivery = DeliveryFactory()
+        claimed = delivery_service.claim_delivery(delivery_id=delivery.pk, now=minutes_ago(20))
+        delivery_service.sweep_deliveries(now=timezone.now())
+        send_delivery.delay(delivery.pk)  # the sweep's new attempt sends it
+        delivery_service._record_failed(claimed, "late", timezone.now())  # the old worker
+
+        delivery.refresh_from_db()
+        assert delivery.status == "sent"
+        assert delivery.attempts == 2
+        assert not delivery.invitation.events.filter(kind="failed").exists()
+
+
+def test_operator_retry_gives_failed_and_unknown_rows_fresh_attempts(
+    django_capture_on_commit_callbacks,
+):
+    failed = DeliveryFactory(status="failed", attempts=6, last_error="SMTP 451")
+    unknown = DeliveryFactory(status="unknown", attempts=1)
+    sent = DeliveryFactory(status="sent", attempts=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = delivery_service.retry_deliveries(deliveries=Delivery.objects.all())
+
+    assert sorted(retried) == sorted([failed.pk, unknown.pk])
+    for row in (failed, unknown, sent):
+        row.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == ("sent", 1, "")
+    assert unknown.status == "sent"
+    assert sent.attempts == 1
+    assert len(mail.outbox) == 2

@@ -1,0 +1,105 @@
+"""The invitation e-mail and SMS: what they say, and in which language."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from invitations.messages import invitation_email, invitation_sms
+from invitations.services import invitation_link
+from tests.invitations.factories import DeliveryFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPIRY = datetime.datetime(2026, 10, 15, 12, 0, tzinfo=datetime.UTC)
+
+
+def _delivery(*, language="sv", purpose="invitation", channel="email"):
+    invitation = InvitationFactory(
+        user__full_name="Maja Månsson",
+        user__username="maja.mansson",
+        user__language=language,
+        user__mobile="+46705556677",
+        client__name="Fisk & Skaldjur AB",
+        client__firm__name="Räkna Rätt AB",
+        invited_by__full_name="Olle Konsult",
+        expires_at=EXPIRY,
+    )
+    recipient = invitation.user.email if channel == "email" else "+46705556677"
+    return DeliveryFactory(
+        invitation=invitation, purpose=purpose, channel=channel, recipient=recipient
+    )
+
+
+def test_the_email_says_who_for_which_client_the_username_the_app_and_the_link(settings):
+    delivery = _delivery()
+    invitation = delivery.invitation
+
+    message = invitation_email(delivery)
+
+    html = message.alternatives[0].content
+    assert message.subject == "Räkna Rätt AB har bjudit in dig till Byråportalen"
+    assert message.to == [invitation.user.email]
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.reply_to == [invitation.invited_by.email]
+    for body in (message.body, html):
+        assert "Olle Konsult" in body
+        assert "maja.mansson" in body
+        assert invitation_link(invitation) in body
+        assert settings.APP_STORE_URL in body and settings.GOOGLE_PLAY_URL in body
+        assert "15 oktober 2026" in body
+    assert "Fisk & Skaldjur AB" in message.body
+    assert "Fisk &amp; Skaldjur AB" in html
+    assert '<html lang="sv">' in html
+
+
+def test_an_english_user_gets_english_dates_and_language_tag():
+    message = invitation_email(_delivery(language="en"))
+
+    html = message.alternatives[0].content
+    assert "15 October 2026" in message.body
+    assert '<html lang="en">' in html
+
+
+def test_a_reminder_says_it_is_one():
+    delivery = _delivery(purpose="reminder")
+
+    message = invitation_email(delivery)
+    sms = invitation_sms(
+        DeliveryFactory(
+            invitation=delivery.invitation,
+            purpose="reminder",
+            channel="sms",
+            recipient="+46705556677",
+        )
+    )
+
+    assert message.subject.startswith("Påminnelse: ")
+    assert "påminnelse" in message.body
+    assert sms.body.startswith("Påminnelse från Räkna Rätt AB")
+
+
+def test_the_sms_is_short_names_the_firm_and_carries_the_link():
+    delivery = _delivery(channel="sms")
+
+    sms = invitation_sms(delivery)
+
+    assert sms.to == "+46705556677"
+    assert "Räkna Rätt AB" in sms.body
+    assert sms.body.endswith(invitation_link(delivery.invitation))
+    assert "\n" not in sms.body
+    assert len(sms.body) <= 160
+
+
+def test_the_link_in_the_message_follows_a_resent_secret():
+    delivery = _delivery()
+    before = invitation_email(delivery).body
+    invitation = delivery.invitation
+    invitation.secret_nonce = "0" * 32
+    invitation.expires_at = timezone.now()
+    invitation.save()
+
+    after = invitation_email(delivery).body
+
+    assert invitation_link(invitation) in after
+    assert invitation_link(invitation) not in before

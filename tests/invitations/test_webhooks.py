@@ -1,0 +1,204 @@
+"""Provider feedback: anymail's tracking webhooks and Twilio's signed status callbacks."""
+
+import base64
+import json
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from invitations.models import Delivery, InvitationEvent
+from tests.invitations.factories import DeliveryFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTMARK_URL = "/webhooks/anymail/postmark/tracking/"
+TWILIO_URL = "/webhooks/twilio/status/"
+TOKEN = "twilio-auth-token-for-tests"
+
+
+@pytest.fixture
+def anymail_secret(settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:s3cret"}
+    return "Basic " + base64.b64encode(b"hook:s3cret").decode()
+
+
+@pytest.fixture
+def twilio_token(settings):
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    return TOKEN
+
+
+def _sent_email(message_id="pm-0001"):
+    return DeliveryFactory(status="sent", provider_message_id=message_id)
+
+
+def _sent_sms(sid="SM" + "1" * 32):
+    invitation = InvitationFactory(user__mobile="+46701112233")
+    return DeliveryFactory(
+        invitation=invitation,
+        channel="sms",
+        recipient="+46701112233",
+        status="sent",
+        provider_message_id=sid,
+    )
+
+
+def _postmark(client, payload, auth):
+    return client.post(
+        POSTMARK_URL, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+
+
+def test_a_delivered_report_marks_the_email_delivered(client, anymail_secret):
+    delivery = _sent_email()
+
+    response = _postmark(
+        client,
+        {
+            "RecordType": "Delivery",
+            "MessageID": "pm-0001",
+            "Recipient": delivery.recipient,
+            "DeliveredAt": "2026-11-26T10:00:00Z",
+            "Details": "250 OK",
+        },
+        anymail_secret,
+    )
+
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.invitation.events.filter(kind="delivered").count() == 1
+
+
+def test_a_bounce_marks_the_email_failed_with_the_reason_once(client, anymail_secret):
+    delivery = _sent_email()
+    bounce = {
+        "RecordType": "Bounce",
+        "Type": "HardBounce",
+        "ID": 42,
+        "MessageID": "pm-0001",
+        "Email": delivery.recipient,
+        "BouncedAt": "2026-11-26T10:00:00Z",
+        "Description": "The server was unable to deliver your message",
+        "Details": "smtp;550 5.1.1 The email account does not exist",
+    }
+
+    _postmark(client, bounce, anymail_secret)
+    _postmark(client, bounce, anymail_secret)  # providers repeat themselves
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "unable to deliver" in delivery.last_error
+    assert delivery.invitation.events.filter(kind="bounced").count() == 1
+
+
+def test_a_spam_complaint_is_recorded_on_the_invitation(client, anymail_secret):
+    delivery = _sent_email()
+
+    _postmark(
+        client,
+        {
+            "RecordType": "SpamComplaint",
+            "Type": "SpamComplaint",
+            "MessageID": "pm-0001",
+            "Email": delivery.recipient,
+            "BouncedAt": "2026-11-26T10:00:00Z",
+        },
+        anymail_secret,
+    )
+
+    assert delivery.invitation.events.filter(kind="complained").count() == 1
+
+
+def test_an_anymail_webhook_without_the_secret_changes_nothing(client, anymail_secret):
+    delivery = _sent_email()
+    wrong = "Basic " + base64.b64encode(b"hook:guess").decode()
+
+    response = _postmark(client, {"RecordType": "Delivery", "MessageID": "pm-0001"}, wrong)
+
+    assert response.status_code in (400, 403)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert not InvitationEvent.objects.filter(kind="delivered").exists()
+
+
+def _signed(url_path, params, token=TOKEN):
+    return RequestValidator(token).compute_signature("http://testserver" + url_path, params)
+
+
+def test_a_signed_twilio_callback_marks_the_sms_delivered(client, twilio_token):
+    delivery = _sent_sms()
+    params = {"MessageSid": delivery.provider_message_id, "MessageStatus": "delivered"}
+
+    response = client.post(TWILIO_URL, params, HTTP_X_TWILIO_SIGNATURE=_signed(TWILIO_URL, params))
+
+    assert response.status_code == 204
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.invitation.events.filter(kind="delivered").exists()
+
+
+def test_an_undelivered_sms_fails_with_twilios_error_code(client, twilio_token):
+    delivery = _sent_sms()
+    params = {
+        "MessageSid": delivery.provider_message_id,
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30003",
+    }
+
+    client.post(TWILIO_URL, params, HTTP_X_TWILIO_SIGNATURE=_signed(TWILIO_URL, params))
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "30003" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, "", "bm90IGEgc2lnbmF0dXJl", "forged-with-another-token"],
+)
+def test_a_forged_twilio_callback_is_refused_and_changes_nothing(client, twilio_token, signature):
+    delivery = _sent_sms()
+    params = {"MessageSid": delivery.provider_message_id, "MessageStatus": "failed"}
+    headers = {}
+    if signature == "forged-with-another-token":
+        headers["HTTP_X_TWILIO_SIGNATURE"] = _signed(TWILIO_URL, params, token="not-the-token")
+    elif signature is not None:
+        headers["HTTP_X_TWILIO_SIGNATURE"] = signature
+
+    response = client.post(TWILIO_URL, params, **headers)
+
+    assert response.status_code == 403
+    assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+    assert not InvitationEvent.objects.exists()
+
+
+def test_a_signature_over_other_parameters_is_refused(client, twilio_token):
+    delivery = _sent_sms()
+    signed = {"MessageSid": delivery.provider_message_id, "MessageStatus": "delivered"}
+    sent = {**signed, "MessageStatus": "failed"}
+
+    response = client.post(TWILIO_URL, sent, HTTP_X_TWILIO_SIGNATURE=_signed(TWILIO_URL, signed))
+
+    assert response.status_code == 403
+    assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+
+
+def test_without_an_auth_token_every_twilio_callback_is_refused(client, settings):
+    settings.TWILIO_AUTH_TOKEN = ""
+    delivery = _sent_sms()
+    params = {"MessageSid": delivery.provider_message_id, "MessageStatus": "delivered"}
+
+    response = client.post(TWILIO_URL, params, HTTP_X_TWILIO_SIGNATURE=_signed(TWILIO_URL, params))
+
+    assert response.status_code == 403
+
+
+def test_a_late_delivered_report_does_not_undo_a_failure(client, twilio_token):
+    delivery = _sent_sms()
+    for status in ("failed", "delivered"):
+        params = {"MessageSid": delivery.provider_message_id, "MessageStatus": status}
+        client.post(TWILIO_URL, params, HTTP_X_TWILIO_SIGNATURE=_signed(TWILIO_URL, params))
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
