@@ -28,18 +28,47 @@ def invitation_with_trail(*, accountant, firm, pk: int) -> Invitation:
     return (
         Invitation.objects.filter(client__firm=firm)
         .select_related("user", "client", "invited_by", "batch")
-        .annotate(
-            can_manage=Exists(
-                ClientRight.objects.filter(
-                    client=OuterRef("client"), accountant=accountant, is_system_admin=True
-                )
-            )
-        )
+        .annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
         .prefetch_related(
             Prefetch("events", queryset=InvitationEvent.objects.select_related("actor")),
             Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "id")),
         )
         .get(pk=pk)
+    )
+
+
+def _accountant_is_system_admin_on_client(accountant) -> Exists:
+    return Exists(
+        ClientRight.objects.filter(
+            client=OuterRef("client"), accountant=accountant, is_system_admin=True
+        )
+    )
+
+
+# The statuses a person reads: "expired" is a pending invitation past its expiry.
+INVITATION_STATUS_FILTERS = ["pending", "expired", "accepted", "revoked"]
+
+
+def invitation_status_filter(status: str, *, now) -> Q:
+    """The condition for one of INVITATION_STATUS_FILTERS."""
+    pending = Q(status=InvitationStatus.PENDING)
+    return {
+        "pending": pending & Q(expires_at__gt=now),
+        "expired": pending & Q(expires_at__lte=now),
+        "accepted": Q(status=InvitationStatus.ACCEPTED),
+        "revoked": Q(status=InvitationStatus.REVOKED),
+    }[status]
+
+
+def invitation_status_counts(*, firm) -> dict[str, int]:
+    """How many of the firm's invitations are pending, expired, accepted, revoked. One
+    query."""
+    now = timezone.now()
+    return Invitation.objects.filter(client__firm=firm).aggregate(
+        **{
+            status: Count("pk", filter=invitation_status_filter(status, now=now))
+            for status in INVITATION_STATUS_FILTERS
+        }
     )
 
 
@@ -235,12 +264,21 @@ def _latest_delivery_status(channel: str) -> Subquery:
     )
 
 
-def invitations_overview(*, firm, delivery_status: str | None = None) -> QuerySet[Invitation]:
+def invitations_overview(
+    *,
+    firm,
+    delivery_status: str | None = None,
+    invitation_status: str | None = None,
+    accountant=None,
+) -> QuerySet[Invitation]:
     """The firm's invitations, newest first, with user, client and inviter loaded.
 
     Each carries ``email_status`` and ``sms_status`` (its newest delivery per channel; None
     without one) and ``deliveries_newest_first`` (prefetched). ``delivery_status`` keeps
-    those whose newest e-mail or SMS has that status. Two queries for any page size.
+    those whose newest e-mail or SMS has that status; ``invitation_status`` keeps one of
+    pending, expired, accepted, revoked (see ``invitation_status_filter``). With
+    ``accountant``, each carries ``can_manage``: whether they may resend or revoke it.
+    Two queries for any page size.
     """
     queryset = (
         Invitation.objects.filter(client__firm=firm)
@@ -260,6 +298,10 @@ def invitations_overview(*, firm, delivery_status: str | None = None) -> QuerySe
     )
     if delivery_status:
         queryset = queryset.filter(Q(email_status=delivery_status) | Q(sms_status=delivery_status))
+    if invitation_status:
+        queryset = queryset.filter(invitation_status_filter(invitation_status, now=timezone.now()))
+    if accountant is not None:
+        queryset = queryset.annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
     return queryset
 
 

@@ -1,0 +1,123 @@
+"""The invitations overview's part of the lifecycle: status filters and acting on a selection."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from invitations.models import Delivery, Invitation, InvitationStatus
+from tests.clients.factories import ClientCompanyFactory, ClientRightFactory
+from tests.invitations.factories import InvitationFactory
+
+OVERVIEW = "invitations:overview"
+
+
+@pytest.fixture
+def invitations(firm, accountant):
+    admin_client = ClientCompanyFactory(firm=firm)
+    ClientRightFactory(accountant=accountant, client=admin_client, is_system_admin=True)
+    plain_client = ClientCompanyFactory(firm=firm)
+    ClientRightFactory(accountant=accountant, client=plain_client, is_system_admin=False)
+    now = timezone.now()
+    return {
+        "pending": InvitationFactory(client=admin_client, user__full_name="Petra Pending"),
+        "expired": InvitationFactory(
+            client=admin_client, user__full_name="Erik Expired", expires_at=now - timedelta(days=1)
+        ),
+        "accepted": InvitationFactory(
+            client=admin_client, user__full_name="Anna Accepted", status=InvitationStatus.ACCEPTED
+        ),
+        "revoked": InvitationFactory(
+            client=admin_client, user__full_name="Rolf Revoked", status=InvitationStatus.REVOKED
+        ),
+        "no_right": InvitationFactory(client=plain_client, user__full_name="Nora Noright"),
+    }
+
+
+def shown_rows(response) -> set[int]:
+    return {int(pk) for pk in re.findall(r'data-invitation="(\d+)"', response.content.decode())}
+
+
+def selectable(response) -> set[int]:
+    return {
+        int(pk) for pk in re.findall(r'name="invitation" value="(\d+)"', response.content.decode())
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("pending", {"pending", "no_right"}),
+        ("expired", {"expired"}),
+        ("accepted", {"accepted"}),
+        ("revoked", {"revoked"}),
+        ("", {"pending", "no_right", "expired", "accepted", "revoked"}),
+        ("nonsense", {"pending", "no_right", "expired", "accepted", "revoked"}),
+    ],
+)
+def test_the_status_filter_keeps_the_invitations_a_person_would_expect(
+    accountant_client, invitations, status, expected
+):
+    response = accountant_client.get(reverse(OVERVIEW), {"status": status})
+
+    assert shown_rows(response) == {invitations[key].pk for key in expected}
+
+
+def test_the_filter_shows_a_count_per_status(accountant_client, invitations):
+    page = accountant_client.get(reverse(OVERVIEW)).content.decode()
+
+    for label in ["Väntar på svar (2)", "Utgången (1)", "Accepterad (1)", "Återkallad (1)"]:
+        assert label in page
+
+
+def test_only_pending_invitations_the_accountant_may_manage_can_be_selected(
+    accountant_client, invitations
+):
+    response = accountant_client.get(reverse(OVERVIEW))
+
+    assert selectable(response) == {invitations["pending"].pk, invitations["expired"].pk}
+    assert reverse("invitations:resend") in response.content.decode()
+    assert reverse("invitations:revoke") in response.content.decode()
+
+
+def test_resending_a_selection_returns_to_the_same_filtered_page(accountant_client, invitations):
+    back = reverse(OVERVIEW) + "?status=expired"
+
+    response = accountant_client.post(
+        reverse("invitations:resend"),
+        {"invitation": [invitations["expired"].pk], "next": back},
+        follow=True,
+    )
+
+    assert response.redirect_chain[0][0] == back
+    assert "1 inbjudan skickas igen" in response.content.decode()
+    assert Delivery.objects.filter(invitation=invitations["expired"]).exists()
+    # No longer expired: it left the filtered page.
+    assert shown_rows(response) == set()
+
+
+def test_revoking_a_selection_from_the_overview(accountant_client, invitations):
+    selection = [invitations["pending"].pk, invitations["expired"].pk]
+
+    accountant_client.post(
+        reverse("invitations:revoke"), {"invitation": selection, "next": reverse(OVERVIEW)}
+    )
+
+    assert set(
+        Invitation.objects.filter(status=InvitationStatus.REVOKED).values_list("pk", flat=True)
+    ) == {invitations["revoked"].pk, *selection}
+
+
+def test_the_overview_costs_the_same_for_few_and_many(
+    accountant_client, firm, invitations, django_assert_num_queries
+):
+    # session, user, membership, page count, page rows, deliveries, delivery counts,
+    # invitation status counts
+    with django_assert_num_queries(8):
+        accountant_client.get(reverse(OVERVIEW), {"status": "pending"})
+    client_company = ClientCompanyFactory(firm=firm)
+    InvitationFactory.create_batch(20, client=client_company)
+    with django_assert_num_queries(8):
+        accountant_client.get(reverse(OVERVIEW), {"status": "pending"})
