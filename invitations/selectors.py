@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -188,11 +189,12 @@ def client_users_awaiting_invitation(
     """Client users ``accountant`` may invite again: never invited, or the invitation lapsed.
 
     A user qualifies when they belong to a client of ``firm`` on which ``accountant`` is
-    system administrator, have never accepted an invitation and have no pending one that is
-    still valid (so: never invited, expired, or revoked). Each row carries the client the
-    invitation would be for (``invite_client_id``, ``invite_client_name``,
-    ``invite_client_org_number``: the first such client by name) and the state of the
-    latest invitation (``last_invitation_status``, ``last_invitation_expires_at``).
+    system administrator, have never accepted an invitation, have no password of their own
+    and no pending invitation that is still valid (so: never invited, expired, or revoked).
+    Each row carries the client the invitation would be for (``invite_client_id``,
+    ``invite_client_name``, ``invite_client_org_number``: the first such client by name)
+    and the state of the latest invitation (``last_invitation_status``,
+    ``last_invitation_expires_at``).
     One query.
     """
     now = now or timezone.now()
@@ -212,6 +214,8 @@ def client_users_awaiting_invitation(
         get_user_model()
         .objects.filter(Exists(administered.filter(user=OuterRef("pk"))))
         .filter(~Exists(settled))
+        # Someone with a password of their own can log in already: nothing to accept.
+        .filter(Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password=""))
         .annotate(
             invite_client_id=Subquery(first_client.values("client_id")[:1]),
             invite_client_name=Subquery(first_client.values("client__name")[:1]),

@@ -147,9 +147,15 @@ def test_an_accountant_errors_are_shown_next_to_the_fields(live_server, page, fi
 @pytest.mark.django_db(transaction=True)
 def test_an_accountant_invites_existing_users(live_server, page, firm_with_clients):
     accountant, clients = firm_with_clients
-    ClientMembershipFactory(client=clients["Alfa Bygg AB"], user__full_name="Nils Nilsson")
-    ClientMembershipFactory(client=clients["Beta Måleri AB"], user__full_name="Olga Olsson")
-    ClientMembershipFactory(client=clients["Gamma Frakt AB"], user__full_name="Per Persson")
+    ClientMembershipFactory(
+        user__password=None, client=clients["Alfa Bygg AB"], user__full_name="Nils Nilsson"
+    )
+    ClientMembershipFactory(
+        user__password=None, client=clients["Beta Måleri AB"], user__full_name="Olga Olsson"
+    )
+    ClientMembershipFactory(
+        user__password=None, client=clients["Gamma Frakt AB"], user__full_name="Per Persson"
+    )
     log_in(page, live_server, accountant)
 
     page.goto(f"{live_server.url}/inbjudningar/bjud-in/")

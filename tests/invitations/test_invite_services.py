@@ -211,15 +211,17 @@ def test_existing_users_who_never_accepted_are_invited_and_lapsed_invitations_re
     accountant, firm, django_capture_on_commit_callbacks
 ):
     client = administered_client(accountant, firm, name="A-bolaget")
-    never = ClientMembershipFactory(client=client, user__full_name="Aldrig Inbjuden").user
-    expired_user = ClientMembershipFactory(client=client).user
+    never = ClientMembershipFactory(
+        user__password=None, client=client, user__full_name="Aldrig Inbjuden"
+    ).user
+    expired_user = ClientMembershipFactory(user__password=None, client=client).user
     expired = InvitationFactory(
         user=expired_user,
         client=client,
         expires_at=timezone.now() - timedelta(days=1),
     )
     old_hash = expired.secret_hash
-    revoked_user = ClientMembershipFactory(client=client).user
+    revoked_user = ClientMembershipFactory(user__password=None, client=client).user
     revoked = InvitationFactory(user=revoked_user, client=client, status="revoked")
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -257,9 +259,10 @@ def test_existing_users_who_cannot_be_invited_are_refused_and_nothing_is_written
     ClientMembershipFactory(client=client, user=accepted)
     not_admin_client = ClientCompanyFactory(firm=firm)
     ClientRightFactory(accountant=accountant, client=not_admin_client, is_system_admin=False)
-    not_admin = ClientMembershipFactory(client=not_admin_client).user
-    other_firm = ClientMembershipFactory().user
-    fine = ClientMembershipFactory(client=client).user
+    not_admin = ClientMembershipFactory(user__password=None, client=not_admin_client).user
+    other_firm = ClientMembershipFactory(user__password=None).user
+    fine = ClientMembershipFactory(user__password=None, client=client).user
+    has_password = ClientMembershipFactory(client=client).user  # can log in already
     other_accountant = AccountantFactory(firm_membership__firm=firm)
 
     with pytest.raises(RowsRefused) as refused:
@@ -273,10 +276,12 @@ def test_existing_users_who_cannot_be_invited_are_refused_and_nothing_is_written
                 not_admin.pk,
                 other_firm.pk,
                 other_accountant.pk,
+                has_password.pk,
             ],
             submission_key=uuid.uuid4(),
         )
     assert set(refused.value.row_errors) == {
+        has_password.pk,
         pending.pk,
         accepted.pk,
         not_admin.pk,

@@ -512,10 +512,16 @@ def test_existing_users_who_never_accepted_are_listed_and_invited(
     from tests.invitations.factories import InvitationFactory
 
     client = administered_client(accountant, firm, name="Alfa Bygg AB")
-    never = ClientMembershipFactory(client=client, user__full_name="Nils Aldrig").user
-    lapsed = ClientMembershipFactory(client=client, user__full_name="Lena Utgången").user
+    never = ClientMembershipFactory(
+        user__password=None, client=client, user__full_name="Nils Aldrig"
+    ).user
+    lapsed = ClientMembershipFactory(
+        user__password=None, client=client, user__full_name="Lena Utgången"
+    ).user
     InvitationFactory(user=lapsed, client=client, expires_at=timezone.now() - timedelta(days=2))
-    waiting = ClientMembershipFactory(client=client, user__full_name="Vera Väntar").user
+    waiting = ClientMembershipFactory(
+        user__password=None, client=client, user__full_name="Vera Väntar"
+    ).user
     InvitationFactory(user=waiting, client=client)
     step = start(accountant_client, "existing_users")
 
@@ -539,7 +545,9 @@ def test_existing_users_who_never_accepted_are_listed_and_invited(
 def test_existing_users_selection_survives_paging(accountant_client, accountant, firm):
     client = administered_client(accountant, firm)
     users = [
-        ClientMembershipFactory(client=client, user__full_name=f"Person {n:02d}").user
+        ClientMembershipFactory(
+            user__password=None, client=client, user__full_name=f"Person {n:02d}"
+        ).user
         for n in range(30)
     ]
     step = start(accountant_client, "existing_users")
@@ -556,8 +564,10 @@ def test_existing_users_selection_survives_paging(accountant_client, accountant,
 
 def test_existing_users_tampered_or_too_many_are_refused(accountant_client, accountant, firm):
     client = administered_client(accountant, firm)
-    users = [ClientMembershipFactory(client=client).user for _ in range(51)]
-    stranger = ClientMembershipFactory(user__full_name="Främling Annanbyrå").user
+    users = [ClientMembershipFactory(user__password=None, client=client).user for _ in range(51)]
+    stranger = ClientMembershipFactory(
+        user__password=None, user__full_name="Främling Annanbyrå"
+    ).user
     colleague = AccountantFactory(firm_membership__firm=firm)
     step = start(accountant_client, "existing_users")
 
@@ -579,3 +589,27 @@ def test_existing_users_tampered_or_too_many_are_refused(accountant_client, acco
     assert "Användaren kan inte bjudas in av dig" in html
     assert "Främling Annanbyrå" not in html  # another firm's user is not named
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_existing_users_step_costs_the_same_queries_for_5_and_500_users(
+    accountant_client, accountant, firm, count, django_assert_num_queries
+):
+    from clients.models import ClientMembership
+
+    client = administered_client(accountant, firm)
+    users = User.objects.bulk_create(
+        User(
+            username=f"person{n}",
+            email=f"p{n}@k.test",
+            full_name=f"Person {n:03d}",
+            password="!unusable",
+        )
+        for n in range(count)
+    )
+    ClientMembership.objects.bulk_create(ClientMembership(client=client, user=u) for u in users)
+    step = start(accountant_client, "existing_users")
+    # session, user, firm membership, finished batch?, count, page
+    with django_assert_num_queries(6):
+        response = accountant_client.get(step)
+    assert "Person 000" in page_text(response)
