@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -37,10 +38,13 @@ def _over_limit(request, secret: str) -> bool:
 
 
 def _too_many(request):
-    return render(request, "invitations/acceptance/too_many.html", status=429)
+    response = render(request, "invitations/acceptance/too_many.html", status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def accept(request, secret):
     if _over_limit(request, secret):
@@ -74,6 +78,7 @@ def accept(request, secret):
 
 
 @login_not_required
+@never_cache
 @require_POST
 def request_new_link(request, secret):
     """Answers "Skicka en ny länk till mig" the same way, whatever the secret was."""

@@ -118,6 +118,26 @@ def test_the_link_works_once_then_says_already_accepted_and_offers_login(client,
     assert "_auth_user_id" not in client.session
 
 
+def test_after_accepting_the_user_logs_in_with_the_chosen_password(client, invitation):
+    client.post(
+        accept_url(invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+    client.logout()
+
+    response = client.post(
+        reverse("login"), {"username": "anna.svensson", "password": GOOD_PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("documents:start")
+
+
+def test_the_link_page_is_never_cached(client, invitation):
+    response = client.get(accept_url(invitation.secret))
+
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_password_rules_are_djangos_and_speak_swedish(client, invitation):
     response = client.post(
         accept_url(invitation.secret), {"new_password1": "abc", "new_password2": "abd"}
@@ -280,6 +300,7 @@ def test_too_many_requests_for_one_link_get_a_friendly_429(client, invitation, s
 
     assert statuses == [200, 200, 200]
     assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
     assert "För många försök" in limited.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.PENDING
