@@ -136,7 +136,7 @@ def _send_email(delivery: Delivery) -> str:
             raise TransientFailure(reason) from error
         raise PermanentFailure(reason) from error
     except (AnymailRecipientsRefused, AnymailInvalidAddress) as error:
-        raise PermanentFailure(str(error)) from error
+        raise PermanentFailure(f"{error} ({delivery.recipient})") from error
     except AnymailAPIError as error:
         status = error.status_code
         if status is None or status >= 500 or status == 429:
@@ -146,7 +146,11 @@ def _send_email(delivery: Delivery) -> str:
         # No connection, a timeout, a dropped connection: nothing was accepted yet.
         raise TransientFailure(f"{type(error).__name__}: {error}") from error
     status = getattr(message, "anymail_status", None)
-    return (status.message_id if status else None) or message.extra_headers["Message-ID"]
+    if status is not None and status.status and status.status <= {"invalid", "rejected", "failed"}:
+        raise PermanentFailure(f"{', '.join(sorted(status.status))}: {delivery.recipient}")
+    if status is not None and status.message_id is not None:
+        return str(status.message_id)
+    return message.extra_headers["Message-ID"]
 
 
 def _send_sms(delivery: Delivery) -> str:

@@ -1,5 +1,6 @@
 """Real parts for the delivery tests: SMTP on loopback, a local Twilio, a Celery worker."""
 
+import logging
 import time
 from contextlib import contextmanager
 
@@ -24,6 +25,29 @@ def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError(f"not true within {timeout} s: {predicate.__doc__ or predicate}")
+
+
+class RecordingHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def delivery_log():
+    """The delivery log lines, also from the worker thread (whose start re-runs Django's
+    logging set-up, which drops pytest's own capture handler from the root logger)."""
+    logger = logging.getLogger("invitations.delivery")
+    handler = RecordingHandler()
+    previous_level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+    logger.setLevel(previous_level)
 
 
 @pytest.fixture

@@ -207,3 +207,45 @@ class TwilioServer:
                 self.wfile.write(data)
 
         return Handler
+
+
+# --- An e-mail provider's HTTP API (Postmark's, for anymail) ----------------------------------
+
+
+@dataclass
+class JsonApiServer:
+    """Answers every POST with the next ``(status, payload)`` of ``answers``, else ``default``;
+    records each request's path, headers and JSON body."""
+
+    default: tuple = (200, {})
+    answers: deque = field(default_factory=deque)
+    requests: list = field(default_factory=list)
+
+    def start(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests.append((self.path, dict(self.headers), body))
+                status, payload = server.answers.popleft() if server.answers else server.default
+                if callable(payload):
+                    payload = payload(body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -103,7 +103,9 @@ def test_smtp_refusing_then_recovering_sends_the_mail_once(
     assert delivery.last_error == ""
 
 
-def test_a_delivery_task_run_twice_sends_once(with_broker, transactional_db, smtp_server):
+def test_a_delivery_task_run_twice_sends_once(
+    with_broker, transactional_db, smtp_server, delivery_log
+):
     from invitations.tasks import send_delivery
 
     _accountant, batch = _batch(size=1, with_mobile=False)
@@ -120,6 +122,9 @@ def test_a_delivery_task_run_twice_sends_once(with_broker, transactional_db, smt
     assert len(smtp_server.received) == 1
     delivery.refresh_from_db()
     assert delivery.attempts == 1
+    outcomes = [getattr(record, "outcome", None) for record in delivery_log]
+    assert outcomes.count("sent") == 1
+    assert outcomes.count("skipped") == 1, "the duplicate ran and found nothing to claim"
 
 
 def _queue_is_empty(app) -> bool:

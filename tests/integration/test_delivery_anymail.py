@@ -1,0 +1,83 @@
+"""E-mail through anymail (Postmark's API on a local server), then its tracking webhook."""
+
+import base64
+import json
+
+import pytest
+
+from invitations.models import Delivery
+from invitations.tasks import send_delivery
+from tests.invitations.factories import DeliveryFactory
+
+from .servers import JsonApiServer
+
+pytestmark = pytest.mark.django_db
+
+
+def _accepted(body):
+    return {"To": body["To"], "MessageID": "pm-4711", "ErrorCode": 0, "Message": "OK"}
+
+
+@pytest.fixture
+def postmark(settings):
+    server = JsonApiServer(default=(200, _accepted))
+    server.start()
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {
+        "POSTMARK_SERVER_TOKEN": "server-token",
+        "POSTMARK_API_URL": server.base_url + "/",
+        "WEBHOOK_SECRET": "hook:s3cret",
+    }
+    yield server
+    server.stop()
+
+
+def test_a_provider_5xx_is_retried_and_the_providers_id_is_kept(postmark):
+    postmark.answers.append((503, {"ErrorCode": 100, "Message": "Maintenance"}))
+    delivery = DeliveryFactory()
+
+    send_delivery.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert "503" in delivery.last_error
+
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert delivery.provider_message_id == "pm-4711"
+    path, headers, body = postmark.requests[-1]
+    assert path == "/email"
+    assert headers["X-Postmark-Server-Token"] == "server-token"
+    assert body["To"] == delivery.recipient
+    assert "har bjudit in dig" in body["Subject"]
+    assert body["TextBody"] and body["HtmlBody"]
+
+
+def test_an_invalid_address_refused_by_the_provider_fails_at_once(postmark):
+    delivery = DeliveryFactory()
+    message = f"Invalid 'To' address: '{delivery.recipient}'."
+    postmark.answers.append((422, {"ErrorCode": 300, "Message": message}))
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.recipient in delivery.last_error
+
+
+def test_the_providers_delivered_webhook_reaches_the_sent_row(postmark, client):
+    delivery = DeliveryFactory()
+    send_delivery.delay(delivery.pk)
+
+    response = client.post(
+        "/webhooks/anymail/postmark/tracking/",
+        json.dumps({"RecordType": "Delivery", "MessageID": "pm-4711", "Recipient": "x"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:s3cret").decode(),
+    )
+
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
