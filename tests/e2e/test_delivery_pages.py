@@ -1,0 +1,116 @@
+"""The delivery pages in Chromium: the invitations overview and the local outbox.
+
+With SCREENSHOTS_DIR set, each page is also saved there as a PNG, for a person to look at.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from invitations.tasks import send_delivery
+from tests.accounts.factories import PASSWORD
+from tests.bureau.factories import AccountantFactory, FirmFactory
+from tests.invitations.factories import DeliveryFactory, InvitationFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def snapshot(page, name: str) -> None:
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_server):
+    firm = FirmFactory(name="Byrå Ekonomi AB")
+    karin = AccountantFactory(firm_membership__firm=firm, full_name="Karin Konsult")
+    people = [
+        ("Anna Ek", "Alfa Bygg AB", "delivered", "sent", ""),
+        (
+            "Bo Berg",
+            "Beta Måleri AB",
+            "failed",
+            None,
+            "SMTP 550 5.1.1 <bo@beta.test>: No such user",
+        ),
+        ("Cia Cederlund", "Gamma Frakt AB", "pending", "unknown", "Anslutningen bröts"),
+        ("Dan Dahl", "Delta Data AB", "sent", None, ""),
+    ]
+    for name, client, email_status, sms_status, error in people:
+        invitation = InvitationFactory(
+            user__full_name=name, client__firm=firm, client__name=client, invited_by=karin
+        )
+        DeliveryFactory(
+            invitation=invitation,
+            status=email_status,
+            last_error=error if email_status == "failed" else "",
+            attempts=1,
+            next_attempt_at=timezone.now() + timezone.timedelta(minutes=2)
+            if email_status == "pending"
+            else None,
+        )
+        if sms_status:
+            DeliveryFactory(
+                invitation=invitation,
+                channel="sms",
+                recipient="+46701234567",
+                status=sms_status,
+                attempts=1,
+                last_error=error if sms_status == "unknown" else "",
+            )
+
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(karin.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(f"{live_server.url}/inbjudningar/")
+
+    expect(page.get_by_role("heading", name="Inbjudningar")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(4)
+    expect(page.get_by_text("No such user")).to_be_visible()
+    snapshot(page, "delivery-overview")
+
+    page.get_by_label("Utskickets status").select_option("failed")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_contain_text("Bo Berg")
+    snapshot(page, "delivery-overview-failed")
+
+
+@pytest.mark.urls("tests.invitations.development_urlconf")
+def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
+    page, live_server, settings, tmp_path
+):
+    settings.EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    settings.EMAIL_OUTBOX_DIR = str(tmp_path)
+    settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
+    settings.TWILIO_ACCOUNT_SID = ""
+    settings.SITE_URL = live_server.url
+    invitation = InvitationFactory(
+        user__full_name="Maja Månsson",
+        user__mobile="+46705556677",
+        client__name="Fisk & Skaldjur AB",
+        client__firm__name="Räkna Rätt AB",
+        invited_by__full_name="Olle Konsult",
+    )
+    for channel, recipient in (("email", invitation.user.email), ("sms", "+46705556677")):
+        send_delivery.delay(
+            DeliveryFactory(invitation=invitation, channel=channel, recipient=recipient).pk
+        )
+
+    page.goto(f"{live_server.url}/utveckling/utkorg/")
+
+    expect(page.get_by_role("heading", name="Utkorg")).to_be_visible()
+    expect(page.locator("article.outbox-entry")).to_have_count(2)
+    page.get_by_text("Visa HTML-versionen").click()
+    frame = page.frame_locator("iframe")
+    expect(frame.get_by_text("Olle Konsult")).to_be_visible()
+    snapshot(page, "delivery-outbox")
+
+    page.locator("article[data-kind=email] .outbox-body a[href*='/inbjudan/']").click()
+    page.wait_for_load_state()
+    expect(page.locator("body")).to_contain_text("Fisk & Skaldjur AB")
+    snapshot(page, "delivery-outbox-link-followed")
