@@ -165,6 +165,9 @@ INVITATION_RENEWAL = env("INVITATION_RENEWAL", default="notify")
 # client address and per link secret, over GET and POST together.
 INVITATION_ACCEPT_RATE_PER_IP = "30/m"
 INVITATION_ACCEPT_RATE_PER_LINK = "10/m"
+# The request header that carries the client's address for those limits; empty: REMOTE_ADDR.
+# Behind a reverse proxy every request comes from the proxy: name the header it sets.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="") or None
 INVITATION_BATCH_MAX_ROWS = 50
 DELIVERY_SWEEP_AFTER = timedelta(minutes=env.int("DELIVERY_SWEEP_AFTER_MINUTES", default=3))
 # Back-off between e-mail attempts: about base·2^(attempt−1) seconds with jitter, capped

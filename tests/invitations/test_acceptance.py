@@ -317,3 +317,18 @@ def test_one_address_guessing_many_secrets_is_limited(client, invitation, settin
 
     assert guesses == [404] * 5 + [429]
     assert from_elsewhere.status_code == 200
+
+
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(client, invitation, settings):
+    settings.INVITATION_ACCEPT_RATE_PER_IP = "2/m"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    first = [
+        client.get(accept_url(f"guess-{n}"), HTTP_X_REAL_IP="203.0.113.9", **proxy).status_code
+        for n in range(3)
+    ]
+    second = client.get(accept_url("guess-x"), HTTP_X_REAL_IP="198.51.100.7", **proxy)
+
+    assert first == [404, 404, 429]
+    assert second.status_code == 404
