@@ -104,11 +104,18 @@ class WizardRow:
 
     @property
     def fillable(self) -> bool:
-        return (
-            self.client is not None
-            and self.client.accountant_is_system_admin
-            and not getattr(self.client, "has_own_users", False)
-        )
+        return not self.reason
+
+    @property
+    def reason(self) -> str:
+        """Why the row cannot be submitted; empty when it can."""
+        if self.client is None:
+            return _("Klienten finns inte hos byrån.")
+        if not self.client.accountant_is_system_admin:
+            return _("Du måste vara systemadministratör på klienten")
+        if getattr(self.client, "has_own_users", False):
+            return _("Klienten har redan användare.")
+        return ""
 
     @property
     def marked(self) -> bool:

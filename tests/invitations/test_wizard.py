@@ -445,8 +445,11 @@ def test_a_client_that_got_users_since_the_page_was_shown_is_refused_at_submit(
     response = accountant_client.post(response.url)
 
     assert response.status_code == 200
-    assert_field_error(page_text(response), client, "client", "Klienten har fått användare")
+    html = page_text(response)
+    assert_field_error(html, client, "client", "Klienten har fått användare")
     assert not User.objects.filter(email="k@ek.test").exists()
+    # Shown at the review's address, the form still posts to step 2, never to the submit.
+    assert f'action="{step}"' in html
 
 
 def test_a_row_that_is_not_a_client_id_is_ignored(accountant_client, accountant, firm):
