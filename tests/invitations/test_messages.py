@@ -88,7 +88,8 @@ def test_the_sms_is_short_names_the_firm_and_carries_the_link():
     assert "Räkna Rätt AB" in sms.body
     assert sms.body.endswith(invitation_link(delivery.invitation))
     assert "\n" not in sms.body
-    assert len(sms.body) <= 160
+    assert "senast 15 oktober" in sms.body
+    assert len(sms.body) <= 306, "at most two SMS segments"
 
 
 def test_the_link_in_the_message_follows_a_resent_secret():
