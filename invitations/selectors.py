@@ -46,6 +46,15 @@ def _accountant_is_system_admin_on_client(accountant) -> Exists:
     )
 
 
+def _latest_event_kind() -> Subquery:
+    # "Ny länk begärd" is open while it is the newest event: a resend or revoke answers it.
+    return Subquery(
+        InvitationEvent.objects.filter(invitation=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("kind")[:1]
+    )
+
+
 # The statuses a person reads: "expired" is a pending invitation past its expiry.
 INVITATION_STATUS_FILTERS = ["pending", "expired", "accepted", "revoked"]
 
@@ -281,8 +290,9 @@ def invitations_overview(
     without one) and ``deliveries_newest_first`` (prefetched). ``delivery_status`` keeps
     those whose newest e-mail or SMS has that status; ``invitation_status`` keeps one of
     pending, expired, accepted, revoked (see ``invitation_status_filter``). With
-    ``accountant``, each carries ``can_manage``: whether they may resend or revoke it.
-    Two queries for any page size.
+    ``accountant``, each carries ``can_manage``: whether they may resend or revoke it. Each
+    carries ``latest_event_kind`` (a "renewal_requested" there is an open request for a new
+    link). Two queries for any page size.
     """
     queryset = (
         Invitation.objects.filter(client__firm=firm)
@@ -306,7 +316,7 @@ def invitations_overview(
         queryset = queryset.filter(invitation_status_filter(invitation_status, now=timezone.now()))
     if accountant is not None:
         queryset = queryset.annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
-    return queryset
+    return queryset.annotate(latest_event_kind=_latest_event_kind())
 
 
 def delivery_status_counts(*, firm) -> dict[str, int]:

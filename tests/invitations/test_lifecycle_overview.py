@@ -121,3 +121,19 @@ def test_the_overview_costs_the_same_for_few_and_many(
     InvitationFactory.create_batch(20, client=client_company)
     with django_assert_num_queries(8):
         accountant_client.get(reverse(OVERVIEW), {"status": "pending"})
+
+
+def test_a_request_for_a_new_link_shows_until_the_accountant_answers_it(
+    accountant_client, invitations
+):
+    from invitations.models import EventKind, InvitationEvent
+
+    expired = invitations["expired"]
+    InvitationEvent.objects.create(invitation=expired, kind=EventKind.RENEWAL_REQUESTED)
+
+    asked = accountant_client.get(reverse(OVERVIEW)).content.decode()
+    accountant_client.post(reverse("invitations:resend"), {"invitation": expired.pk})
+    answered = accountant_client.get(reverse(OVERVIEW)).content.decode()
+
+    assert asked.count("Ny länk begärd") == 1
+    assert "Ny länk begärd" not in answered
