@@ -24,5 +24,6 @@ class Command(BaseCommand):
             age = timezone.now() - oldest
             minutes = int(age.total_seconds() // 60)
             self.stdout.write(
-                f"oldest pending: since {oldest:%Y-%m-%d %H:%M:%S %Z} ({minutes} min)"
+                f"oldest pending: since {timezone.localtime(oldest):%Y-%m-%d %H:%M:%S %Z} "
+                f"({minutes} min)"
             )
