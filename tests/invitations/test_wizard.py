@@ -616,3 +616,9 @@ def test_existing_users_step_costs_the_same_queries_for_5_and_500_users(
     with django_assert_num_queries(6):
         response = accountant_client.get(step)
     assert "Person 000" in page_text(response)
+
+
+def test_an_unknown_choice_shows_step_one_again(accountant_client):
+    response = accountant_client.post(WIZARD, {"choice": "something-else"})
+    assert response.status_code == 200
+    assert "Välj ett av alternativen." in page_text(response)
