@@ -143,3 +143,15 @@ def test_the_firm_list_needs_an_accountant(client, db):
     client.force_login(user)
 
     assert client.get(reverse(LIST)).status_code == 403
+
+
+def test_the_admin_lists_documents_without_a_query_per_row(client, db, django_assert_num_queries):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    DocumentFactory.create_batch(3)
+    url = reverse("admin:documents_document_changelist")
+    with django_assert_num_queries(9) as few:
+        assert client.get(url).status_code == 200
+    DocumentFactory.create_batch(10)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
