@@ -126,13 +126,18 @@ class WizardRow:
         return [(name, message) for name, messages in self.errors.items() for message in messages]
 
 
+def _is_id(value: str) -> bool:
+    # Also short enough for a bigint: a longer number would be a database error, not a row.
+    return value.isdigit() and len(value) <= 18
+
+
 def _posted_rows(post) -> dict[int, dict]:
     # Without JavaScript nobody ticks the box for you: a row with a name or an e-mail then
     # counts as marked. The script sets "marking" to "manual" and keeps the box itself.
     auto_marking = post.get("marking") != "manual"
     rows = {}
     for raw in post.getlist("row")[:MAX_ROWS_PER_POST]:
-        if not raw.isdigit():
+        if not _is_id(raw):
             continue
         client_id = int(raw)
         values = {
@@ -288,7 +293,7 @@ def review(request, key):
 
 
 def _posted_ids(values) -> list[int]:
-    return [int(value) for value in values[:MAX_ROWS_PER_POST] if value.isdigit()]
+    return [int(value) for value in values[:MAX_ROWS_PER_POST] if _is_id(value)]
 
 
 def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None = None):

@@ -455,7 +455,9 @@ def test_a_client_that_got_users_since_the_page_was_shown_is_refused_at_submit(
 def test_a_row_that_is_not_a_client_id_is_ignored(accountant_client, accountant, firm):
     client = administered_client(accountant, firm)
     data = rows_post(fields(client, name="Kalle Ek", email="k@ek.test"))
-    data["row"] += ["'; drop table", "-1"]
+    huge = "9" * 30
+    data["row"] += ["'; drop table", "-1", huge]
+    data.update({f"r{huge}-marked": "1", f"r{huge}-full_name": "X", f"r{huge}-email": "x@y.test"})
     response = accountant_client.post(start(accountant_client), data)
     assert response.status_code == 302
 
@@ -583,7 +585,7 @@ def test_existing_users_tampered_or_too_many_are_refused(accountant_client, acco
         step,
         {
             "action": "invite",
-            "visible": ids + [stranger.pk, colleague.pk],
+            "visible": ids + [stranger.pk, colleague.pk, "9" * 30, "x"],
             "user": [users[0].pk, stranger.pk, colleague.pk],
         },
     )
