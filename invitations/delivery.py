@@ -251,6 +251,21 @@ def _record_retry(delivery: Delivery, reason: str, delay: float, now: datetime) 
     )
 
 
+def _reason_not_to_send(delivery: Delivery) -> str:
+    """Why a claimed delivery must not go out, or "" when it should."""
+    invitation = delivery.invitation
+    if invitation.status != InvitationStatus.PENDING:
+        return f"Inbjudan är {invitation.get_status_display().lower()}"
+    # A resend (or reminder) while this one still waited for a retry: both would carry the
+    # same, current link, so only the newest goes and the person gets one message.
+    newer = Delivery.objects.filter(
+        invitation_id=delivery.invitation_id, channel=delivery.channel, pk__gt=delivery.pk
+    ).exists()
+    if newer:
+        return "Ersatt av ett nyare utskick"
+    return ""
+
+
 def send_delivery(*, delivery_id: int) -> Outcome:
     """Sends one delivery if it is pending and due, and records what happened.
 
@@ -269,8 +284,8 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         )
         return Outcome(SKIPPED)
 
-    if delivery.invitation.status != InvitationStatus.PENDING:
-        reason = f"Inbjudan är {delivery.invitation.get_status_display().lower()}"
+    reason = _reason_not_to_send(delivery)
+    if reason:
         _record_failed(delivery, reason, timezone.now())
         _log(delivery, FAILED, f"not sent: {reason}", reason=reason)
         return Outcome(FAILED)

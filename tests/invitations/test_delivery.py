@@ -180,3 +180,34 @@ def test_operator_retry_gives_failed_and_unknown_rows_fresh_attempts(
     assert unknown.status == "sent"
     assert sent.attempts == 1
     assert len(mail.outbox) == 2
+
+
+def test_an_older_delivery_left_behind_by_a_resend_is_not_sent_too():
+    invitation = InvitationFactory()
+    older = DeliveryFactory(invitation=invitation, last_error="SMTP 451")
+    newer = DeliveryFactory(invitation=invitation)
+
+    send_delivery.delay(newer.pk)
+    send_delivery.delay(older.pk)
+
+    assert len(mail.outbox) == 1
+    older.refresh_from_db()
+    assert (older.status, older.last_error) == ("failed", "Ersatt av ett nyare utskick")
+
+
+def test_the_reminder_task_sends_reminders_through_the_pipeline(
+    django_capture_on_commit_callbacks, settings
+):
+    from invitations.tasks import send_invitation_reminders
+
+    settings.INVITATION_REMINDER_DAYS_BEFORE_EXPIRY = 3
+    due = InvitationFactory(expires_at=timezone.now() + timezone.timedelta(days=2))
+    InvitationFactory(expires_at=timezone.now() + timezone.timedelta(days=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_invitation_reminders.delay()
+
+    (message,) = mail.outbox
+    assert message.to == [due.user.email]
+    assert message.subject.startswith("Påminnelse: ")
+    assert Delivery.objects.get(invitation=due).status == "sent"
