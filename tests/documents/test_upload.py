@@ -204,3 +204,15 @@ def test_the_start_page_needs_login(client, db):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_user_of_two_companies_chooses_which_one_the_file_is_for(client, client_user):
+    second = ClientCompanyFactory(name="Andra Bolaget AB")
+    ClientMembershipFactory(client=second, user=client_user)
+    client.force_login(client_user)
+
+    page = client.get(reverse(START)).content.decode()
+    client.post(reverse(START), {"client": second.pk, "files": [upload("k.pdf", tiny_pdf())]})
+
+    assert '<select name="client"' in page and "Andra Bolaget AB" in page
+    assert Document.objects.get().client == second
