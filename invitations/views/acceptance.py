@@ -81,8 +81,14 @@ def accept(request, secret):
 @never_cache
 @require_POST
 def request_new_link(request, secret):
-    """Answers "Skicka en ny länk till mig" the same way, whatever the secret was."""
+    """Answers "Skicka en ny länk till mig" the same way, whatever the secret was: a
+    redirect to one thank-you page (so a reload does not ask again)."""
     if _over_limit(request, secret):
         return _too_many(request)
     services.request_new_link(secret=secret, now=timezone.now())
+    return redirect("acceptance:new_link_requested")
+
+
+@login_not_required
+def new_link_requested(request):
     return render(request, "invitations/acceptance/new_link_requested.html")
