@@ -45,6 +45,15 @@ def email_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs)
     kind = _ANYMAIL_EVENTS.get(event.event_type)
     if kind is None or not event.message_id:
         return
+    if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        # Without the shared secret anymail accepts anyone's post (with a warning): a
+        # stranger could mark deliveries bounced. Such reports are not believed.
+        logger.warning(
+            "%s tracking event ignored: ANYMAIL_WEBHOOK_SECRET is not set",
+            esp_name,
+            extra={"esp": esp_name, "provider_message_id": event.message_id},
+        )
+        return
     detail = event.description or event.mta_response or event.reject_reason or ""
     delivery.record_provider_event(
         channel=Channel.EMAIL,

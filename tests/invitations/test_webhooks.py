@@ -202,3 +202,19 @@ def test_a_late_delivered_report_does_not_undo_a_failure(client, twilio_token):
 
     delivery.refresh_from_db()
     assert delivery.status == "failed"
+
+
+def test_without_a_webhook_secret_anymail_reports_are_not_believed(client, settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": ""}
+    delivery = _sent_email()
+
+    with pytest.warns(Warning, match="insecure"):
+        client.post(
+            POSTMARK_URL,
+            json.dumps({"RecordType": "Bounce", "Type": "HardBounce", "MessageID": "pm-0001"}),
+            content_type="application/json",
+        )
+
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert not InvitationEvent.objects.exists()
