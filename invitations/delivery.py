@@ -165,7 +165,15 @@ def _send_sms(delivery: Delivery) -> str:
         raise OutcomeUnknown(error.reason) from error
 
 
-def _log(delivery: Delivery, outcome: str, message: str, *, level=logging.INFO, **extra):
+def _log(
+    delivery: Delivery,
+    outcome: str,
+    message: str,
+    *,
+    level=logging.INFO,
+    exc_info: bool = False,
+    **extra,
+):
     logger.log(
         level,
         "delivery %s (%s, invitation %s) attempt %s: %s",
@@ -183,6 +191,7 @@ def _log(delivery: Delivery, outcome: str, message: str, *, level=logging.INFO, 
             "outcome": outcome,
             **extra,
         },
+        exc_info=exc_info,
     )
 
 
@@ -340,17 +349,27 @@ def send_delivery(*, delivery_id: int) -> Outcome:
     except Exception as error:
         # A bug or an unforeseen provider error: keep the promise alive, retry later.
         reason = f"{type(error).__name__}: {error}"
-        delay = backoff_seconds(delivery.attempts)
+        unexpected = {"level": logging.ERROR, "exc_info": True, "reason": reason}
         if delivery.channel == Channel.SMS:
+            # It may have left before the error: never risk a second SMS.
             _record_unknown(delivery, reason, timezone.now())
-            logger.exception("delivery %s: unexpected error", delivery.pk)
+            _log(
+                delivery, UNKNOWN, f"unexpected error, left for an operator: {reason}", **unexpected
+            )
             return Outcome(UNKNOWN)
         if delivery.attempts >= _max_attempts(delivery.channel):
             _record_failed(delivery, reason, timezone.now())
-            logger.exception("delivery %s: unexpected error, gave up", delivery.pk)
+            _log(delivery, FAILED, f"unexpected error, gave up: {reason}", **unexpected)
             return Outcome(FAILED)
+        delay = backoff_seconds(delivery.attempts)
         _record_retry(delivery, reason, delay, timezone.now())
-        logger.exception("delivery %s: unexpected error, retry in %.1f s", delivery.pk, delay)
+        _log(
+            delivery,
+            RETRY,
+            f"unexpected error, retry in {delay:.1f} s: {reason}",
+            retry_in=delay,
+            **unexpected,
+        )
         return Outcome(RETRY, retry_in=delay)
 
     _record_sent(delivery, provider_message_id, timezone.now())

@@ -211,3 +211,18 @@ def test_the_reminder_task_sends_reminders_through_the_pipeline(
     assert message.to == [due.user.email]
     assert message.subject.startswith("Påminnelse: ")
     assert Delivery.objects.get(invitation=due).status == "sent"
+
+
+def test_a_misconfigured_mail_provider_keeps_the_promise_for_a_later_attempt(settings, caplog):
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {}  # no server token: anymail refuses to send
+    delivery = DeliveryFactory()
+
+    with caplog.at_level("ERROR", logger="invitations.delivery"):
+        send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert "AnymailConfigurationError" in delivery.last_error
+    (record,) = caplog.records
+    assert record.outcome == "retry" and record.exc_info
