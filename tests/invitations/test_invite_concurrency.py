@@ -1,6 +1,7 @@
 """Two submissions at the same moment, on real connections to PostgreSQL."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -72,6 +73,7 @@ def test_a_submission_waits_for_the_one_holding_the_client_and_then_is_refused(s
             rows=[row(client, 2)],
             submission_key=uuid.uuid4(),
         )
+        assert _thread_waits_on_a_lock()
         ClientMembership.objects.create(client=client, user=UserFactory())
     outcome = join()
 
@@ -118,3 +120,43 @@ def test_the_same_submission_posted_twice_at_once_writes_one_set(shared_client):
     assert all("value" in o for o in outcomes), outcomes
     assert outcomes[0]["value"].pk == outcomes[1]["value"].pk
     assert Invitation.objects.count() == 1
+
+
+def test_an_email_taken_by_another_submission_meanwhile_is_refused_on_its_row(shared_client):
+    firm, first, second, client = shared_client
+    with transaction.atomic():
+        # Another submission has inserted the address but not committed: our check cannot
+        # see it, our insert waits on the unique index, then fails.
+        UserFactory(email="person2@klient.test")
+        join = in_thread(
+            invite_new_users,
+            accountant=second,
+            firm=firm,
+            rows=[row(client, 2)],
+            submission_key=uuid.uuid4(),
+        )
+        # The thread passes its checks, then waits at its insert until we commit.
+        assert _thread_waits_on_a_lock()
+    outcome = join()
+
+    assert isinstance(outcome.get("error"), RowsRefused), outcome
+    assert "e-postadressen" in outcome["error"].row_errors[client.pk]["email"][0]
+    assert not InvitationBatch.objects.exists()
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def _thread_waits_on_a_lock() -> bool:
+    """Gives the other thread up to five seconds to block on a row or index lock."""
+    for _attempt in range(50):
+        time.sleep(0.1)
+        if _waiting_on_a_lock():
+            return True
+    return False
