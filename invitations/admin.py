@@ -8,6 +8,14 @@ from . import delivery
 from .models import Delivery, Invitation, InvitationBatch, InvitationEvent
 
 
+class MadeByServices:
+    """Invitations, deliveries and events are written by the services (secrets, outbox
+    rows, audit trail); the admin looks and retries, it does not create them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
@@ -47,7 +55,7 @@ class InvitationEventInline(admin.TabularInline):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(MadeByServices, admin.ModelAdmin):
     list_display = (
         "user",
         "client",
@@ -73,7 +81,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvitationBatch)
-class InvitationBatchAdmin(admin.ModelAdmin):
+class InvitationBatchAdmin(MadeByServices, admin.ModelAdmin):
     list_display = ("created_at", "firm", "created_by", "kind")
     list_filter = ("kind", "created_at")
     list_select_related = ("firm", "created_by")
@@ -111,11 +119,10 @@ def retry_selected(modeladmin, request, queryset):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(MadeByServices, admin.ModelAdmin):
     list_display = (
         "id",
         "channel",
-        "purpose",
         "recipient",
         "status",
         "attempts",
@@ -146,7 +153,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvitationEvent)
-class InvitationEventAdmin(admin.ModelAdmin):
+class InvitationEventAdmin(MadeByServices, admin.ModelAdmin):
     list_display = ("created_at", "kind", "invitation", "actor", "detail")
     list_filter = ("kind", "created_at")
     list_select_related = ("invitation__user", "invitation__client", "actor")

@@ -114,3 +114,27 @@ def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
     page.wait_for_load_state()
     expect(page.locator("body")).to_contain_text("Fisk & Skaldjur AB")
     snapshot(page, "delivery-outbox-link-followed")
+
+
+def test_an_admin_retries_a_failed_delivery(page, live_server):
+    from tests.accounts.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    failed = DeliveryFactory(status="failed", attempts=6, last_error="SMTP 451 4.3.0 Try later")
+    DeliveryFactory(status="sent", attempts=1)
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/invitations/delivery/?status__exact=failed")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    snapshot(page, "delivery-admin-failed")
+
+    page.locator(f"input[name=_selected_action][value='{failed.pk}']").check()
+    page.select_option("select[name=action]", "retry_selected")
+    page.click("button[name=index]")
+
+    expect(page.locator(".messagelist")).to_contain_text("1 utskick skickas igen.")
+    failed.refresh_from_db()
+    assert failed.status == "sent"
