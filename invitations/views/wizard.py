@@ -90,6 +90,14 @@ def _step_url(name: str, key, *, search: str = "", page: int = 1, show: str = ""
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _where_to(post, search: str) -> tuple[int, str]:
+    """The page and view to go back to after a post that only keeps what was typed."""
+    if search != post.get("current_q", "").strip():
+        return 1, ""  # Enter in the search field: a new search starts at its first page
+    show = SHOW_MARKED if post.get("visa") == SHOW_MARKED else ""
+    return _page_number(post.get("goto") or post.get("sida")), show
+
+
 # --- Step 2, new users -------------------------------------------------------------------------
 
 
@@ -241,8 +249,7 @@ def new_users(request, key):
         return redirect(_step_url("invitations:wizard_new_users", key, show=SHOW_MARKED))
     if action == "all":
         return redirect(_step_url("invitations:wizard_new_users", key))
-    page = _page_number(request.POST.get("goto") or request.POST.get("sida"))
-    show = SHOW_MARKED if request.POST.get("visa") == SHOW_MARKED else ""
+    page, show = _where_to(request.POST, search)
     return redirect(
         _step_url("invitations:wizard_new_users", key, search=search, page=page, show=show)
     )
@@ -385,8 +392,7 @@ def existing_users(request, key):
         return redirect(_step_url("invitations:wizard_existing_users", key, show=SHOW_MARKED))
     if action == "all":
         return redirect(_step_url("invitations:wizard_existing_users", key))
-    page = _page_number(request.POST.get("goto") or request.POST.get("sida"))
-    show = SHOW_MARKED if request.POST.get("visa") == SHOW_MARKED else ""
+    page, show = _where_to(request.POST, search)
     return redirect(
         _step_url("invitations:wizard_existing_users", key, search=search, page=page, show=show)
     )

@@ -91,6 +91,30 @@
       if (name === "full_name" || name === "email") markFromTyping(row);
     });
 
+    // Enter in a row would press the first button and reload the page: stay instead.
+    // Enter in the search field searches.
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      if (event.target.closest("[data-row]")) event.preventDefault();
+      if (event.target.type === "search") {
+        event.preventDefault();
+        var search = form.querySelector('button[name="action"][value="search"]');
+        if (search) search.click();
+      }
+    });
+
+    // What is typed is kept by the form's own buttons; a link away would lose it.
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+
     form.addEventListener("change", function (event) {
       if (!event.target.matches("[data-mark]")) return;
       var row = event.target.closest("[data-row]");

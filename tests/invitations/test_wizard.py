@@ -624,3 +624,20 @@ def test_an_unknown_choice_shows_step_one_again(accountant_client):
     response = accountant_client.post(WIZARD, {"choice": "something-else"})
     assert response.status_code == 200
     assert "Välj ett av alternativen." in page_text(response)
+
+
+def test_enter_in_the_search_field_without_javascript_starts_a_new_search(
+    accountant_client, accountant, firm
+):
+    administered_client(accountant, firm)
+    step = start(accountant_client)
+    # Enter presses the form's first button ("save") with the new text in the field.
+    response = accountant_client.post(
+        step, rows_post(action="save", q="Alfa", current_q="", sida="3")
+    )
+    assert response.url == f"{step}?q=Alfa"
+    # Without a new search text, the same button keeps the page.
+    response = accountant_client.post(
+        step, rows_post(action="save", q="Alfa", current_q="Alfa", sida="3")
+    )
+    assert response.url == f"{step}?q=Alfa&sida=3"
