@@ -17,6 +17,7 @@ and the submission key that makes the final post idempotent is the natural key o
 import uuid
 from dataclasses import dataclass, field
 
+import phonenumbers
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -131,7 +132,7 @@ class WizardRow:
 
     @property
     def error_messages(self) -> list[tuple[str, str]]:
-        return [(name, message) for name, messages in self.errors.items() for message in messages]
+        return [(name, message) for name, texts in self.errors.items() for message in texts]
 
 
 def _is_id(value: str) -> bool:
@@ -255,6 +256,21 @@ def new_users(request, key):
     )
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """One user as the review shows it: as it will be stored."""
+
+    client: ClientCompany
+    user: services.NewUserRow
+
+    @property
+    def mobile(self) -> str:
+        if not self.user.mobile:
+            return ""
+        number = phonenumbers.parse(self.user.mobile)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 @accountant_required
 @require_http_methods(["GET", "POST"])
 def review(request, key):
@@ -284,13 +300,22 @@ def review(request, key):
             return _render_new_users(request, draft, errors=refused.row_errors)
         draft.discard()
         return _result(batch)
+    clients = {row.client_id: row.client for row in _marked_rows(request, draft)}
+    rows = sorted(
+        (
+            ReviewRow(client=clients[row.client_id], user=row)
+            for row in checked.rows()
+            if row.client_id in clients
+        ),
+        key=lambda review_row: (review_row.client.name, review_row.client.pk),
+    )
     return render(
         request,
         "invitations/wizard/review.html",
         {
             "step": 3,
             "draft": draft,
-            "rows": _marked_rows(request, draft),
+            "rows": rows,
             "valid_days": settings.INVITATION_VALID_DAYS,
         },
     )
@@ -317,8 +342,8 @@ def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None =
         (user_id, message)
         for user_id, fields in errors.items()
         if user_id != services.BATCH
-        for messages in fields.values()
-        for message in messages
+        for texts in fields.values()
+        for message in texts
     ]
     refused_names = {}
     if refused:

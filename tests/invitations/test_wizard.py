@@ -216,6 +216,7 @@ def test_three_users_are_created_invited_and_shown_on_the_result_page(
     assert response.url.endswith("/granska/")
     review = page_text(accountant_client.get(response.url))
     assert "asa.oberg2" in review and "soren.aero" in review and "lukasz.n" in review
+    assert "+46 70 123 45 67" in review  # the number as it will be stored
     assert "Skapa och bjud in användare" in review
 
     response = accountant_client.post(response.url)
