@@ -312,7 +312,7 @@ def send_delivery(*, delivery_id: int) -> Outcome:
             _log(delivery, FAILED, f"gave up: {failure.reason}", reason=failure.reason)
             return Outcome(FAILED)
         delay = (
-            failure.retry_after
+            min(failure.retry_after, settings.DELIVERY_RETRY_MAX_SECONDS)
             if failure.retry_after is not None
             else backoff_seconds(delivery.attempts)
         )

@@ -77,7 +77,7 @@ def invitation_email(delivery: Delivery) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.recipient],
-        reply_to=[reply_to_address(invitation)],
+        reply_to=[address] if (address := reply_to_address(invitation)) else [],
         headers={"Message-ID": make_msgid(domain=domain or None)},
     )
     message.attach_alternative(html, "text/html")

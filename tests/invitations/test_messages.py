@@ -104,3 +104,17 @@ def test_the_link_in_the_message_follows_a_resent_secret():
 
     assert invitation_link(invitation) in after
     assert invitation_link(invitation) not in before
+
+
+def test_without_any_reply_address_there_is_no_reply_to():
+    delivery = _delivery()
+    delivery.invitation.invited_by.email = ""
+
+    assert invitation_email(delivery).reply_to == []
+
+
+def test_the_firms_reply_address_wins_over_the_accountants():
+    delivery = _delivery()
+    delivery.invitation.client.firm.reply_to_email = "kontoret@rakna.test"
+
+    assert invitation_email(delivery).reply_to == ["kontoret@rakna.test"]
