@@ -1,5 +1,8 @@
 """Tests run against PostgreSQL and Redis, as production does."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -28,3 +31,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Static files come from the finders in tests; WhiteNoise need not index a collected folder.
 WHITENOISE_AUTOREFRESH = True
+
+# The local outbox of a test run never mixes with the one `make run` shows.
+EMAIL_OUTBOX_DIR = tempfile.mkdtemp(prefix="byraportalen-test-outbox-")
+SMS_OUTBOX_DIR = str(Path(EMAIL_OUTBOX_DIR) / "sms")
