@@ -8,6 +8,7 @@ import base64
 import json
 import socket
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -109,7 +110,8 @@ class TwilioServer:
     """Answers POST /2010-04-01/Accounts/{sid}/Messages.json like Twilio does.
 
     ``answers`` is a queue of what to do with the next requests: "ok" (201), an HTTP status
-    (e.g. 500), ``(429, retry_after)`` or "drop" (read the request, close without a reply).
+    (e.g. 500), ``(429, retry_after)``, "drop" (read the request, close without a reply) or
+    "slow" (take the message, answer after a second).
     When it is empty every request gets "ok".
     """
 
@@ -162,6 +164,9 @@ class TwilioServer:
                     f"/2010-04-01/Accounts/{server.account_sid}/Messages.json"
                 ):
                     return self._json(404, {"code": 20404, "message": "Not found"})
+                if answer == "slow":  # answers after the client has given up waiting
+                    time.sleep(1.0)
+                    answer = "ok"
                 if answer == "drop":
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)

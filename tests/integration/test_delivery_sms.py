@@ -68,6 +68,20 @@ def test_a_5xx_or_a_dropped_connection_leaves_the_sms_unknown_and_does_not_resen
 
 
 @pytest.mark.django_db
+def test_a_timeout_after_sending_leaves_the_sms_unknown(twilio_server, settings):
+    settings.TWILIO_TIMEOUT = 0.3
+    twilio_server.answers.append("slow")
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "unknown"
+    assert "Inget svar från Twilio" in delivery.last_error
+    wait_until(lambda: twilio_server.sent, timeout=3)  # Twilio did take it: no second one
+
+
+@pytest.mark.django_db
 def test_an_invalid_number_fails_at_once(twilio_server):
     twilio_server.answers.append(400)
     delivery = _sms_delivery()
@@ -101,6 +115,19 @@ def test_no_connection_is_retried_later_because_the_sms_surely_never_left(settin
     delivery.refresh_from_db()
     assert delivery.status == "failed"
     assert delivery.attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_name_that_does_not_resolve_is_retried_later(settings, twilio_server):
+    settings.TWILIO_API_BASE_URL = "http://api.twilio.invalid"
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert "Ingen anslutning" in delivery.last_error
+    assert twilio_server.requests == []
 
 
 @pytest.mark.django_db(transaction=True)
