@@ -48,7 +48,7 @@ def _all_sent():
 
 
 def test_a_wizard_batch_is_sent_by_the_worker_through_smtp_and_twilio(
-    celery_worker, smtp_server, twilio_server
+    celery_worker, smtp_server, twilio_server, client
 ):
     accountant, batch = _batch(size=3)
 
@@ -89,6 +89,10 @@ def test_a_wizard_batch_is_sent_by_the_worker_through_smtp_and_twilio(
     invitation.refresh_from_db()
     assert invitation.last_sent_at is not None
     assert InvitationEvent.objects.filter(invitation=invitation, kind="sent").count() == 2
+
+    client.force_login(accountant)
+    overview = client.get("/inbjudningar/").content.decode()
+    assert overview.count('data-status="sent"') == 6
 
 
 def test_smtp_refusing_then_recovering_sends_the_mail_once(
