@@ -27,7 +27,7 @@ def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05):
     raise AssertionError(f"not true within {timeout} s: {predicate.__doc__ or predicate}")
 
 
-class RecordingHandler(logging.Handler):
+class LogRecords(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
         self.records: list[logging.LogRecord] = []
@@ -41,7 +41,7 @@ def delivery_log():
     """The delivery log lines, also from the worker thread (whose start re-runs Django's
     logging set-up, which drops pytest's own capture handler from the root logger)."""
     logger = logging.getLogger("invitations.delivery")
-    handler = RecordingHandler()
+    handler = LogRecords()
     previous_level = logger.level
     logger.setLevel(logging.INFO)
     logger.addHandler(handler)
