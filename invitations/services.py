@@ -204,7 +204,7 @@ def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: boo
                 "client",
                 gettext(
                     "Klienten har fått användare sedan sidan visades. Använd "
-                    "\u201dBjud in befintliga användare\u201d för dem."
+                    "”Bjud in befintliga användare” för dem."
                 ),
             )
         elif row.client_id in seen_clients:
@@ -227,7 +227,7 @@ def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: boo
                 "email",
                 gettext(
                     "Det finns redan en användare med den här e-postadressen. Bjud in "
-                    "den under \u201dBjud in befintliga användare\u201d."
+                    "den under ”Bjud in befintliga användare”."
                 ),
             )
         elif emails.count(email) > 1:
