@@ -1,0 +1,240 @@
+"""Invitation lifecycle: accept, resend, revoke, renew, remind (issue 5)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from clients.models import ClientRight
+
+from ..models import (
+    Delivery,
+    DeliveryPurpose,
+    EventKind,
+    Invitation,
+    InvitationEvent,
+    InvitationStatus,
+)
+from .deliveries import enqueue_deliveries, promised_deliveries
+from .links import find_invitation_by_secret, give_new_secret
+
+
+class InvitationNotAcceptable(Exception):
+    """The invitation can no longer be accepted; ``reason`` is "accepted", "revoked" or
+    "expired"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def accept_invitation(*, invitation: Invitation, password: str, now: datetime) -> Invitation:
+    """Accepts ``invitation``: the user gets ``password`` and becomes active, the invitation
+    is accepted and an "accepted" event written, all in one transaction.
+
+    Guarantees the link works once: the row is locked and re-read, so of two simultaneous
+    submissions one wins and the other raises ``InvitationNotAcceptable("accepted")``.
+    The password must already have passed the validators (the form does that).
+    """
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("user", "client__firm")
+            .get(pk=invitation.pk)
+        )
+        if locked.status != InvitationStatus.PENDING:
+            raise InvitationNotAcceptable(locked.status)
+        if locked.expires_at <= now:
+            raise InvitationNotAcceptable("expired")
+        user = locked.user
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        locked.status = InvitationStatus.ACCEPTED
+        locked.accepted_at = now
+        locked.save(update_fields=["status", "accepted_at"])
+        InvitationEvent.objects.create(
+            invitation=locked, kind=EventKind.ACCEPTED, actor=user, created_at=now
+        )
+    return locked
+
+
+def manageable_invitations(*, accountant, firm) -> QuerySet[Invitation]:
+    """Invitations ``accountant`` may resend or revoke: their own firm's, on clients where
+    they are system administrator."""
+    return Invitation.objects.filter(client__firm=firm).filter(
+        Exists(
+            ClientRight.objects.filter(
+                client=OuterRef("client"), accountant=accountant, is_system_admin=True
+            )
+        )
+    )
+
+
+def _renew(invitation: Invitation, *, actor, now: datetime, detail: str = "") -> list[int]:
+    # A resend is a new link: a new secret (the old link stops matching), a new expiry, and
+    # a reminder of its own later on.
+    give_new_secret(invitation, now=now)
+    invitation.reminded_at = None
+    invitation.save(update_fields=["secret_nonce", "secret_hash", "expires_at", "reminded_at"])
+    deliveries = Delivery.objects.bulk_create(promised_deliveries(invitation))
+    InvitationEvent.objects.create(
+        invitation=invitation, kind=EventKind.RESENT, actor=actor, detail=detail, created_at=now
+    )
+    return [delivery.pk for delivery in deliveries]
+
+
+def resend_invitations(
+    *, accountant, firm, invitation_ids: list[int], now: datetime
+) -> list[Invitation]:
+    """Sends each pending (or expired) invitation among ``invitation_ids`` again.
+
+    Each gets a new secret and expiry, so its old link stops working; new deliveries go
+    through the outbox and are queued after commit; a "resent" event names ``accountant``.
+    Invitations outside the accountant's rights, accepted or revoked ones are left
+    untouched and not returned. One transaction for the whole selection.
+    """
+    with transaction.atomic():
+        invitations = list(
+            manageable_invitations(accountant=accountant, firm=firm)
+            .filter(pk__in=invitation_ids, status=InvitationStatus.PENDING)
+            .select_related("user")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        delivery_ids = []
+        for invitation in invitations:
+            delivery_ids += _renew(invitation, actor=accountant, now=now)
+        enqueue_deliveries(delivery_ids)
+    return invitations
+
+
+def revoke_invitations(
+    *, accountant, firm, invitation_ids: list[int], now: datetime
+) -> list[Invitation]:
+    """Revokes each pending invitation among ``invitation_ids``: its link stops working at
+    once and the user stays inactive. A "revoked" event names ``accountant``.
+
+    Invitations outside the accountant's rights, accepted or already revoked ones are left
+    untouched and not returned.
+    """
+    with transaction.atomic():
+        invitations = list(
+            manageable_invitations(accountant=accountant, firm=firm)
+            .filter(pk__in=invitation_ids, status=InvitationStatus.PENDING)
+            .select_for_update()
+            .order_by("pk")
+        )
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+            status=InvitationStatus.REVOKED, revoked_at=now
+        )
+        InvitationEvent.objects.bulk_create(
+            InvitationEvent(invitation=i, kind=EventKind.REVOKED, actor=accountant, created_at=now)
+            for i in invitations
+        )
+        for invitation in invitations:
+            invitation.status, invitation.revoked_at = InvitationStatus.REVOKED, now
+    return invitations
+
+
+RENEWAL_NOTICE_INTERVAL = timedelta(hours=24)
+
+
+def request_new_link(*, secret: str, now: datetime) -> None:
+    """Handles "Skicka en ny länk till mig" from an expired or revoked link.
+
+    With INVITATION_RENEWAL = "resend" an expired invitation is renewed at once and sent to
+    the address the firm registered (never to one typed in). Otherwise, and always for a
+    revoked invitation (revoking was the accountant's decision), a "renewal_requested"
+    event is written and the inviting accountant gets an e-mail, at most once a day per
+    invitation. Returns nothing on purpose: the caller answers the same whatever happened,
+    so the answer tells a stranger nothing about which links or addresses exist.
+    """
+    invitation = find_invitation_by_secret(secret)
+    if invitation is None or invitation.status == InvitationStatus.ACCEPTED:
+        return
+    lapsed = invitation.status == InvitationStatus.REVOKED or invitation.expires_at <= now
+    if not lapsed:
+        return
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("user", "client__firm", "invited_by")
+            .get(pk=invitation.pk)
+        )
+        if locked.secret_hash != invitation.secret_hash:
+            return  # renewed meanwhile: this link is already dead
+        if locked.status == InvitationStatus.PENDING and settings.INVITATION_RENEWAL == "resend":
+            enqueue_deliveries(
+                _renew(locked, actor=None, now=now, detail=gettext("Begärd av mottagaren"))
+            )
+            return
+        recently = locked.events.filter(
+            kind=EventKind.RENEWAL_REQUESTED, created_at__gt=now - RENEWAL_NOTICE_INTERVAL
+        ).exists()
+        if recently:
+            return
+        InvitationEvent.objects.create(
+            invitation=locked, kind=EventKind.RENEWAL_REQUESTED, created_at=now
+        )
+        transaction.on_commit(lambda: _notify_accountant_of_renewal(locked), robust=True)
+
+
+def _notify_accountant_of_renewal(invitation: Invitation) -> None:
+    accountant = invitation.invited_by
+    if not accountant.email:
+        return
+    detail_url = settings.SITE_URL + reverse("invitations:detail", kwargs={"pk": invitation.pk})
+    with translation.override(accountant.language):
+        subject = gettext("%(user)s vill ha en ny inbjudningslänk") % {
+            "user": invitation.user.get_full_name()
+        }
+        body = render_to_string(
+            "invitations/email/renewal_requested.txt",
+            {"invitation": invitation, "accountant": accountant, "detail_url": detail_url},
+        )
+    send_mail(subject, body, None, [accountant.email])
+
+
+def send_due_reminders(*, now: datetime) -> int:
+    """Sends one reminder for each pending invitation that expires within
+    INVITATION_REMINDER_DAYS_BEFORE_EXPIRY days and has not been reminded; returns how many.
+
+    Goes once per link: ``reminded_at`` is set by an UPDATE conditional on it still being
+    empty, and only rows that UPDATE claimed are reminded, so overlapping runs of the
+    scheduler cannot both send. Reminder deliveries (purpose "reminder") go through the
+    outbox like invitations.
+    """
+    window_end = now + timedelta(days=settings.INVITATION_REMINDER_DAYS_BEFORE_EXPIRY)
+    candidates = Invitation.objects.filter(
+        status=InvitationStatus.PENDING,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=window_end,
+    ).select_related("user")
+    with transaction.atomic():
+        # One conditional UPDATE per row: a concurrent run waits on the row, then finds
+        # reminded_at set and claims nothing.
+        due = [
+            invitation
+            for invitation in candidates.order_by("pk")
+            if Invitation.objects.filter(
+                pk=invitation.pk, status=InvitationStatus.PENDING, reminded_at__isnull=True
+            ).update(reminded_at=now)
+        ]
+        deliveries = Delivery.objects.bulk_create(
+            delivery
+            for invitation in due
+            for delivery in promised_deliveries(invitation, purpose=DeliveryPurpose.REMINDER)
+        )
+        InvitationEvent.objects.bulk_create(
+            InvitationEvent(invitation=i, kind=EventKind.REMINDED, created_at=now) for i in due
+        )
+        enqueue_deliveries([d.pk for d in deliveries])
+    return len(due)

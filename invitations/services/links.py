@@ -1,0 +1,44 @@
+"""The invitation link: a fresh secret and expiry, its address, and finding it again."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+
+from .. import secrets
+from ..models import Invitation
+
+
+def invitation_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+def give_new_secret(invitation: Invitation, *, now: datetime) -> None:
+    """Sets a new link secret and a new expiry on ``invitation`` (not saved)."""
+    invitation.secret_nonce = secrets.new_nonce()
+    invitation.secret_hash = secrets.hash_secret(secrets.secret_for(invitation.secret_nonce))
+    invitation.expires_at = invitation_expiry(now)
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The personal link to accept ``invitation``, as it goes out in e-mail and SMS."""
+    secret = secrets.secret_for(invitation.secret_nonce)
+    return settings.SITE_URL + reverse("acceptance:accept", kwargs={"secret": secret})
+
+
+def find_invitation_by_secret(secret: str) -> Invitation | None:
+    """The invitation whose link carries ``secret``, or None.
+
+    The look-up goes by the secret's hash; the final comparison is in constant time so that
+    timing says nothing about how close a guess came.
+    """
+    if not secret or len(secret) > 128:
+        return None
+    invitation = (
+        Invitation.objects.select_related("user", "client__firm", "invited_by")
+        .filter(secret_hash=secrets.hash_secret(secret))
+        .first()
+    )
+    if invitation is None or not secrets.secrets_match(secret, invitation.secret_hash):
+        return None
+    return invitation
