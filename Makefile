@@ -29,9 +29,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## English catalogue from the Swedish msgids (needs GNU gettext); the .mo is committed too, so
+## `make run` works without gettext. Swedish needs no catalogue: the msgids are Swedish, with
+## the same plural rule (n != 1). The JavaScript has no text of its own, hence no djangojs.
 messages: install
-	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests
-	$(PY) manage.py makemessages -d djangojs -l sv -l en --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## A Celery worker and scheduler for a run with a broker (CELERY_BROKER_URL set).
