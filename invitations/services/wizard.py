@@ -1,18 +1,18 @@
 """The "Bjud in klientanvändare" wizard: new users and existing users (issue 3)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from clients.models import ClientCompany, ClientMembership, ClientRight
+from clients.models import ClientCompany, ClientMembership
 
 from ..models import (
     BatchKind,
@@ -23,7 +23,7 @@ from ..models import (
     InvitationEvent,
     InvitationStatus,
 )
-from ..selectors import client_users_awaiting_invitation
+from ..selectors import client_users_awaiting_invitation, clients_of_rows
 from ..usernames import taken_usernames
 from .deliveries import enqueue_deliveries, promised_deliveries
 from .links import give_new_secret
@@ -110,14 +110,7 @@ def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: boo
         )
     clients = {
         client.pk: client
-        for client in ClientCompany.objects.filter(pk__in=client_ids, firm=firm).annotate(
-            accountant_is_system_admin=Exists(
-                ClientRight.objects.filter(
-                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
-                )
-            ),
-            has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
-        )
+        for client in clients_of_rows(accountant=accountant, firm=firm, client_ids=client_ids)
     }
     seen_clients = set()
     for row in rows:
@@ -195,6 +188,38 @@ def _batch_for_key(*, firm, submission_key) -> InvitationBatch | None:
     return batch
 
 
+def _once_per_submission(
+    *,
+    accountant,
+    firm,
+    kind: str,
+    submission_key,
+    write: Callable[[InvitationBatch, datetime], None],
+) -> InvitationBatch:
+    """Creates the batch of ``submission_key`` and calls ``write(batch, now)``, in one
+    transaction; or returns the batch that key already has, writing nothing.
+
+    The batch is inserted first, so a concurrent submission of the same key waits on the
+    unique index and then returns the first one's batch. Any other ``IntegrityError`` (a
+    row taken meanwhile) is left for the caller to name.
+    """
+    batch = _batch_for_key(firm=firm, submission_key=submission_key)
+    if batch is not None:
+        return batch
+    try:
+        with transaction.atomic():
+            batch = InvitationBatch.objects.create(
+                firm=firm, created_by=accountant, kind=kind, submission_key=submission_key
+            )
+            write(batch, timezone.now())
+    except IntegrityError:
+        batch = _batch_for_key(firm=firm, submission_key=submission_key)
+        if batch is not None:
+            return batch
+        raise
+    return batch
+
+
 def _promise(
     *, accountant, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
 ) -> list[int]:
@@ -227,58 +252,52 @@ def invite_new_users(
       of the first, and creates nothing more.
     The number of queries does not grow with the number of rows.
     """
-    batch = _batch_for_key(firm=firm, submission_key=submission_key)
-    if batch is not None:
-        return batch
-    now = timezone.now()
+
+    def write(batch: InvitationBatch, now: datetime) -> None:
+        errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows, locked=True)
+        if errors:
+            raise RowsRefused(errors)
+        users = []
+        for row in rows:
+            user = User(
+                username=row.username,
+                full_name=row.full_name,
+                email=row.email,
+                mobile=row.mobile,
+                is_active=False,
+            )
+            user.set_unusable_password()
+            users.append(user)
+        User.objects.bulk_create(users)
+        ClientMembership.objects.bulk_create(
+            ClientMembership(client_id=row.client_id, user=user)
+            for row, user in zip(rows, users, strict=True)
+        )
+        invitations = []
+        for row, user in zip(rows, users, strict=True):
+            invitation = Invitation(
+                batch=batch, user=user, client_id=row.client_id, invited_by=accountant
+            )
+            give_new_secret(invitation, now=now)
+            invitations.append(invitation)
+        Invitation.objects.bulk_create(invitations)
+        enqueue_deliveries(_promise(accountant=accountant, invitations=invitations, now=now))
+
     try:
-        with transaction.atomic():
-            # First: a concurrent submission of the same key waits here on the unique index.
-            batch = InvitationBatch.objects.create(
-                firm=firm,
-                created_by=accountant,
-                kind=BatchKind.NEW_USERS,
-                submission_key=submission_key,
-            )
-            errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows, locked=True)
-            if errors:
-                raise RowsRefused(errors)
-            users = []
-            for row in rows:
-                user = User(
-                    username=row.username,
-                    full_name=row.full_name,
-                    email=row.email,
-                    mobile=row.mobile,
-                    is_active=False,
-                )
-                user.set_unusable_password()
-                users.append(user)
-            User.objects.bulk_create(users)
-            ClientMembership.objects.bulk_create(
-                ClientMembership(client_id=row.client_id, user=user)
-                for row, user in zip(rows, users, strict=True)
-            )
-            invitations = []
-            for row, user in zip(rows, users, strict=True):
-                invitation = Invitation(
-                    batch=batch, user=user, client_id=row.client_id, invited_by=accountant
-                )
-                give_new_secret(invitation, now=now)
-                invitations.append(invitation)
-            Invitation.objects.bulk_create(invitations)
-            enqueue_deliveries(_promise(accountant=accountant, invitations=invitations, now=now))
+        return _once_per_submission(
+            accountant=accountant,
+            firm=firm,
+            kind=BatchKind.NEW_USERS,
+            submission_key=submission_key,
+            write=write,
+        )
     except IntegrityError:
-        batch = _batch_for_key(firm=firm, submission_key=submission_key)
-        if batch is not None:
-            return batch
         # Another submission took one of the e-mail addresses or usernames between our
         # check and our insert; checking again names the rows.
         errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows)
         raise RowsRefused(
             errors or {BATCH: {"rows": [gettext("Någon annan sparade samtidigt. Försök igen.")]}}
         ) from None
-    return batch
 
 
 def existing_user_errors(
@@ -335,61 +354,51 @@ def invite_existing_users(
     administrator; deliveries, events and the one queued task as for new users; the same
     ``submission_key`` twice returns the first batch.
     """
-    batch = _batch_for_key(firm=firm, submission_key=submission_key)
-    if batch is not None:
-        return batch
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            batch = InvitationBatch.objects.create(
-                firm=firm,
-                created_by=accountant,
-                kind=BatchKind.EXISTING_USERS,
-                submission_key=submission_key,
+
+    def write(batch: InvitationBatch, now: datetime) -> None:
+        errors, users = existing_user_errors(
+            accountant=accountant, firm=firm, user_ids=user_ids, locked=True, now=now
+        )
+        if errors:
+            raise RowsRefused(errors)
+        lapsed = {
+            invitation.user_id: invitation
+            for invitation in Invitation.objects.filter(
+                user__in=list(users), status=InvitationStatus.PENDING
             )
-            errors, users = existing_user_errors(
-                accountant=accountant, firm=firm, user_ids=user_ids, locked=True, now=now
-            )
-            if errors:
-                raise RowsRefused(errors)
-            lapsed = {
-                invitation.user_id: invitation
-                for invitation in Invitation.objects.filter(
-                    user__in=list(users), status=InvitationStatus.PENDING
-                )
-            }
-            renewed, created = [], []
-            for user in users.values():
-                invitation = lapsed.get(user.pk) or Invitation(user=user)
-                invitation.user = user
-                invitation.batch = batch
-                invitation.client_id = user.invite_client_id
-                invitation.invited_by = accountant
-                invitation.reminded_at = None
-                give_new_secret(invitation, now=now)
-                (renewed if invitation.pk else created).append(invitation)
-            Invitation.objects.bulk_update(
-                renewed,
-                [
-                    "batch",
-                    "client",
-                    "invited_by",
-                    "secret_nonce",
-                    "secret_hash",
-                    "expires_at",
-                    "reminded_at",
-                ],
-            )
-            Invitation.objects.bulk_create(created)
-            enqueue_deliveries(
-                _promise(accountant=accountant, invitations=created, now=now)
-                + _promise(
-                    accountant=accountant, invitations=renewed, now=now, kind=EventKind.RESENT
-                )
-            )
-    except IntegrityError:
-        batch = _batch_for_key(firm=firm, submission_key=submission_key)
-        if batch is not None:
-            return batch
-        raise
-    return batch
+        }
+        renewed, created = [], []
+        for user in users.values():
+            invitation = lapsed.get(user.pk) or Invitation(user=user)
+            invitation.user = user
+            invitation.batch = batch
+            invitation.client_id = user.invite_client_id
+            invitation.invited_by = accountant
+            invitation.reminded_at = None
+            give_new_secret(invitation, now=now)
+            (renewed if invitation.pk else created).append(invitation)
+        Invitation.objects.bulk_update(
+            renewed,
+            [
+                "batch",
+                "client",
+                "invited_by",
+                "secret_nonce",
+                "secret_hash",
+                "expires_at",
+                "reminded_at",
+            ],
+        )
+        Invitation.objects.bulk_create(created)
+        enqueue_deliveries(
+            _promise(accountant=accountant, invitations=created, now=now)
+            + _promise(accountant=accountant, invitations=renewed, now=now, kind=EventKind.RESENT)
+        )
+
+    return _once_per_submission(
+        accountant=accountant,
+        firm=firm,
+        kind=BatchKind.EXISTING_USERS,
+        submission_key=submission_key,
+        write=write,
+    )
