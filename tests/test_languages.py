@@ -6,6 +6,7 @@ The msgids are Swedish; locale/en holds the English catalogue, committed compile
 import ast
 import datetime
 import gettext
+import os
 import re
 from pathlib import Path
 
@@ -13,12 +14,14 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import ngettext
+from django.utils.translation.template import templatize
 
 from invitations.messages import invitation_email, invitation_sms
 from tests.clients.factories import ClientCompanyFactory
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES"
 
 
 def choose_language(http, language: str, next_url: str):
@@ -216,3 +219,65 @@ def test_the_committed_mo_says_what_the_po_says():
         if found != entry["msgstr"][0]:
             stale.append(msgid)
     assert stale == [], "run `manage.py compilemessages --ignore=.venv` and commit the .mo"
+
+
+# The translation calls of the code (what makemessages extracts), by (context, msgid).
+GETTEXT_CALLS = {
+    name: (0, None)
+    for name in ("gettext", "gettext_lazy", "_", "gettext_noop", "ngettext", "ngettext_lazy")
+} | {name: (1, 0) for name in ("pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy")}
+
+
+def _python_msgids(source: str) -> set[tuple[str, str]]:
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in GETTEXT_CALLS:
+            continue
+        msgid_at, context_at = GETTEXT_CALLS[name]
+        args = node.args
+        if len(args) > msgid_at and isinstance(args[msgid_at], ast.Constant):
+            context = args[context_at].value if context_at is not None else ""
+            found.add((context, args[msgid_at].value))
+    return found
+
+
+def _template_msgids(source: str, origin: str) -> set[tuple[str, str]]:
+    found = set()
+    literal = r"u'((?:[^'\\]|\\.)*)'"
+    for call in re.finditer(
+        rf"\b(n?p?gettext)\({literal}(?:, {literal})?", templatize(source, origin)
+    ):
+        name, first, second = call.groups()
+        texts = [ast.literal_eval(f"'{text}'") for text in (first, second) if text is not None]
+        found.add(
+            (texts[0], texts[1]) if name.startswith(("pgettext", "npgettext")) else ("", texts[0])
+        )
+    return found
+
+
+def _code_msgids() -> set[tuple[str, str]]:
+    """Like makemessages: Python anywhere, templates' .html and .txt; not tests or .venv."""
+    skip = {".venv", ".git", "tests", "var", "migrations", "node_modules", "__pycache__"}
+    found = set()
+    for folder, subfolders, files in os.walk(BASE_DIR):
+        subfolders[:] = [name for name in subfolders if name not in skip]
+        for name in files:
+            path = Path(folder) / name
+            relative = path.relative_to(BASE_DIR)
+            if path.suffix == ".py":
+                found |= _python_msgids(path.read_text(encoding="utf-8"))
+            elif path.suffix in (".html", ".txt") and relative.parts[0] == "templates":
+                found |= _template_msgids(path.read_text(encoding="utf-8"), str(relative))
+    return found
+
+
+def test_every_text_of_the_code_is_in_the_english_catalogue():
+    catalogue = {(e.get("msgctxt", ""), e["msgid"]) for e in _po_entries(CATALOGUE / "django.po")}
+
+    code = _code_msgids()
+
+    assert ("", "Hantera klienter") in code and ("", "Ditt användarnamn") in code
+    assert sorted(code - catalogue) == [], "run `make messages` and translate them in locale/en"
