@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .models import BatchKind
 from .usernames import normalise_username, suggest_usernames, validate_username
 
 ROW_FIELDS = ("full_name", "email", "mobile", "username")
@@ -18,8 +19,9 @@ _MOBILE_TYPES = {
 
 
 class WizardChoiceForm(forms.Form):
-    NEW_USERS = "new_users"
-    EXISTING_USERS = "existing_users"
+    # The run's draft and its batch carry the same kind.
+    NEW_USERS = BatchKind.NEW_USERS
+    EXISTING_USERS = BatchKind.EXISTING_USERS
 
     choice = forms.ChoiceField(
         choices=[

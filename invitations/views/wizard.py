@@ -16,6 +16,7 @@ and the submission key that makes the final post idempotent is the natural key o
 
 import uuid
 from dataclasses import dataclass, field
+from functools import wraps
 
 import phonenumbers
 from django.conf import settings
@@ -76,6 +77,26 @@ def _expired(request) -> HttpResponseRedirect:
     return redirect("invitations:wizard")
 
 
+def wizard_run(kind: str):
+    """Opens the run ``key`` of the wizard for a step: once submitted, every step leads to
+    the batch's result; without its draft (expired, or another browser) back to step 1;
+    else the step is called with the draft as ``draft``."""
+
+    def decorate(view):
+        @wraps(view)
+        def step(request, key):
+            if batch := _finished_batch(request, key):
+                return _result(batch)
+            draft = WizardDraft.load(request.session, key, kind=kind)
+            if draft is None:
+                return _expired(request)
+            return view(request, key, draft)
+
+        return step
+
+    return decorate
+
+
 def _page_number(value) -> int:
     try:
         return max(1, int(value))
@@ -91,12 +112,23 @@ def _step_url(name: str, key, *, search: str = "", page: int = 1, show: str = ""
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _where_to(post, search: str) -> tuple[int, str]:
-    """The page and view to go back to after a post that only keeps what was typed."""
+def _go_on(post, step: str, key) -> HttpResponseRedirect:
+    """Where a post that only kept what was typed leads: a search, the marked rows, all
+    rows, or the page and view it came from."""
+    action = post.get("action", "")
+    search = post.get("q", "").strip()
+    if action == "search":
+        return redirect(_step_url(step, key, search=search))
+    if action == "marked":
+        return redirect(_step_url(step, key, show=SHOW_MARKED))
+    if action == "all":
+        return redirect(_step_url(step, key))
     if search != post.get("current_q", "").strip():
-        return 1, ""  # Enter in the search field: a new search starts at its first page
+        # Enter in the search field: a new search starts at its first page.
+        return redirect(_step_url(step, key, search=search))
     show = SHOW_MARKED if post.get("visa") == SHOW_MARKED else ""
-    return _page_number(post.get("goto") or post.get("sida")), show
+    page = _page_number(post.get("goto") or post.get("sida"))
+    return redirect(_step_url(step, key, search=search, page=page, show=show))
 
 
 # --- Step 2, new users -------------------------------------------------------------------------
@@ -223,20 +255,14 @@ def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None
 
 @accountant_required
 @require_http_methods(["GET", "POST"])
-def new_users(request, key):
+@wizard_run(BatchKind.NEW_USERS)
+def new_users(request, key, draft: WizardDraft):
     """Step 2 for new users: one row per client awaiting users; typing marks the row."""
-    if batch := _finished_batch(request, key):
-        return _result(batch)
-    draft = WizardDraft.load(request.session, key, kind=BatchKind.NEW_USERS)
-    if draft is None:
-        return _expired(request)
     if request.method == "GET":
         return _render_new_users(request, draft)
 
     draft.update_rows(_posted_rows(request.POST))
-    action = request.POST.get("action", "")
-    search = request.POST.get("q", "").strip()
-    if action == "review":
+    if request.POST.get("action") == "review":
         batch = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
         valid = batch.is_valid()
         draft.save()
@@ -244,16 +270,7 @@ def new_users(request, key):
             return redirect("invitations:wizard_review", key=key)
         return _render_new_users(request, draft, errors=batch.errors)
     draft.save()
-    if action == "search":
-        return redirect(_step_url("invitations:wizard_new_users", key, search=search))
-    if action == "marked":
-        return redirect(_step_url("invitations:wizard_new_users", key, show=SHOW_MARKED))
-    if action == "all":
-        return redirect(_step_url("invitations:wizard_new_users", key))
-    page, show = _where_to(request.POST, search)
-    return redirect(
-        _step_url("invitations:wizard_new_users", key, search=search, page=page, show=show)
-    )
+    return _go_on(request.POST, "invitations:wizard_new_users", key)
 
 
 @dataclass(frozen=True)
@@ -273,13 +290,9 @@ class ReviewRow:
 
 @accountant_required
 @require_http_methods(["GET", "POST"])
-def review(request, key):
+@wizard_run(BatchKind.NEW_USERS)
+def review(request, key, draft: WizardDraft):
     """Step 3: the batch as it will be written; "Skapa och bjud in användare" writes it."""
-    if batch := _finished_batch(request, key):
-        return _result(batch)
-    draft = WizardDraft.load(request.session, key, kind=BatchKind.NEW_USERS)
-    if draft is None:
-        return _expired(request)
     if not draft.marked_ids:
         return redirect("invitations:wizard_new_users", key=key)
 
@@ -380,13 +393,9 @@ def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None =
 
 @accountant_required
 @require_http_methods(["GET", "POST"])
-def existing_users(request, key):
+@wizard_run(BatchKind.EXISTING_USERS)
+def existing_users(request, key, draft: WizardDraft):
     """Step 2 for existing users: client users who never accepted; select and invite."""
-    if batch := _finished_batch(request, key):
-        return _result(batch)
-    draft = WizardDraft.load(request.session, key, kind=BatchKind.EXISTING_USERS)
-    if draft is None:
-        return _expired(request)
     if request.method == "GET":
         return _render_existing_users(request, draft)
 
@@ -395,9 +404,7 @@ def existing_users(request, key):
         checked=_posted_ids(request.POST.getlist("user")),
     )
     draft.save()
-    action = request.POST.get("action", "")
-    search = request.POST.get("q", "").strip()
-    if action == "invite":
+    if request.POST.get("action") == "invite":
         try:
             batch = services.invite_existing_users(
                 accountant=request.user,
@@ -411,16 +418,7 @@ def existing_users(request, key):
             return _render_existing_users(request, draft, errors=refused.row_errors)
         draft.discard()
         return _result(batch)
-    if action == "search":
-        return redirect(_step_url("invitations:wizard_existing_users", key, search=search))
-    if action == "marked":
-        return redirect(_step_url("invitations:wizard_existing_users", key, show=SHOW_MARKED))
-    if action == "all":
-        return redirect(_step_url("invitations:wizard_existing_users", key))
-    page, show = _where_to(request.POST, search)
-    return redirect(
-        _step_url("invitations:wizard_existing_users", key, search=search, page=page, show=show)
-    )
+    return _go_on(request.POST, "invitations:wizard_existing_users", key)
 
 
 # --- The result ---------------------------------------------------------------------------------
