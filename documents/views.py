@@ -8,12 +8,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from bureau.access import accountant_required
 from bureau.models import FirmMembership
+from bureau.navigation import redirect_back
 
 from . import selectors, services
 from .forms import FirmDocumentsFilter, SubmissionForm
@@ -101,10 +101,7 @@ def mark_handled(request, pk):
         messages.success(request, gettext("Underlaget är markerat som hanterat."))
     else:
         messages.warning(request, gettext("Underlaget var redan hanterat eller finns inte."))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("documents:firm_list")
+    return redirect_back(request, default="documents:firm_list")
 
 
 def download(request, pk):

@@ -6,14 +6,13 @@ and go back to where they came from; the services decide which of them may chang
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from bureau.access import accountant_required
+from bureau.navigation import redirect_back
 from invitations import selectors, services
 from invitations.models import Invitation
 
@@ -33,44 +32,39 @@ def _selected_ids(request) -> list[int]:
     return [int(value) for value in request.POST.getlist("invitation") if value.isdigit()]
 
 
-def _back(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(reverse("invitations:overview"))
-
-
-def _report(request, *, selected: list[int], changed: list, done_message: str, skipped_message):
+def _act_on_selection(request, service, *, done, skipped):
+    """Calls ``service`` on the invitations ticked in the POST, says what it did (``done``)
+    and what it left alone (``skipped``), both given the count, and goes back."""
+    selected = _selected_ids(request)
+    changed = service(
+        accountant=request.user, firm=request.firm, invitation_ids=selected, now=timezone.now()
+    )
     if not selected:
         messages.warning(request, gettext("Välj minst en inbjudan."))
-        return
-    if changed:
-        messages.success(request, done_message)
-    skipped = len(set(selected)) - len(changed)
-    if skipped:
-        messages.warning(request, skipped_message(skipped))
+    else:
+        if changed:
+            messages.success(request, done(len(changed)))
+        if left_alone := len(set(selected)) - len(changed):
+            messages.warning(request, skipped(left_alone))
+    return redirect_back(request, default="invitations:overview")
 
 
 @accountant_required
 @require_POST
 def resend(request):
-    selected = _selected_ids(request)
-    resent = services.resend_invitations(
-        accountant=request.user, firm=request.firm, invitation_ids=selected, now=timezone.now()
-    )
-    _report(
+    return _act_on_selection(
         request,
-        selected=selected,
-        changed=resent,
-        done_message=ngettext(
-            "%(count)d inbjudan skickas igen med en ny länk. Den gamla länken slutar gälla.",
-            "%(count)d inbjudningar skickas igen med nya länkar. De gamla länkarna slutar gälla.",
-            len(resent),
-        )
-        % {"count": len(resent)},
-        skipped_message=lambda n: (
+        services.resend_invitations,
+        done=lambda n: (
+            ngettext(
+                "%(count)d inbjudan skickas igen med en ny länk. Den gamla länken slutar gälla.",
+                "%(count)d inbjudningar skickas igen med nya länkar. De gamla länkarna slutar "
+                "gälla.",
+                n,
+            )
+            % {"count": n}
+        ),
+        skipped=lambda n: (
             ngettext(
                 "%(count)d inbjudan skickades inte igen: den är redan accepterad eller "
                 "återkallad, eller så är du inte systemadministratör på klienten.",
@@ -81,27 +75,23 @@ def resend(request):
             % {"count": n}
         ),
     )
-    return _back(request)
 
 
 @accountant_required
 @require_POST
 def revoke(request):
-    selected = _selected_ids(request)
-    revoked = services.revoke_invitations(
-        accountant=request.user, firm=request.firm, invitation_ids=selected, now=timezone.now()
-    )
-    _report(
+    return _act_on_selection(
         request,
-        selected=selected,
-        changed=revoked,
-        done_message=ngettext(
-            "%(count)d inbjudan återkallades. Länken fungerar inte längre.",
-            "%(count)d inbjudningar återkallades. Länkarna fungerar inte längre.",
-            len(revoked),
-        )
-        % {"count": len(revoked)},
-        skipped_message=lambda n: (
+        services.revoke_invitations,
+        done=lambda n: (
+            ngettext(
+                "%(count)d inbjudan återkallades. Länken fungerar inte längre.",
+                "%(count)d inbjudningar återkallades. Länkarna fungerar inte längre.",
+                n,
+            )
+            % {"count": n}
+        ),
+        skipped=lambda n: (
             ngettext(
                 "%(count)d inbjudan återkallades inte: den är redan accepterad eller "
                 "återkallad, eller så är du inte systemadministratör på klienten.",
@@ -112,4 +102,3 @@ def revoke(request):
             % {"count": n}
         ),
     )
-    return _back(request)
