@@ -129,7 +129,7 @@ def test_a_client_user_with_english_gets_the_invitation_email_in_english():
     assert "Download the Byråportalen app" in message.body
     assert "The link is valid up to and including 15 October 2026" in message.body
     assert "Any questions? Reply to this e-mail to reach Räkna Rätt AB." in message.body
-    assert "Choose a password and activate the account" in html
+    assert "Choose a password and activate your account" in html
     for body in (message.body, html):
         assert not re.search(r"\b(har|och|för|till|dig|ditt)\b", body), body
 
