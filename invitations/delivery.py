@@ -275,6 +275,25 @@ def _reason_not_to_send(delivery: Delivery) -> str:
     return ""
 
 
+def _give_up(
+    delivery: Delivery, outcome: str, recorded: str, message: str, *, level: int, **log
+) -> Outcome:
+    """Records a delivery that is not tried again: ``FAILED``, or ``UNKNOWN`` for an
+    operator, with the reason ``recorded``; and logs ``message``."""
+    record = _record_failed if outcome == FAILED else _record_unknown
+    record(delivery, recorded, timezone.now())
+    _log(delivery, outcome, message, level=level, **log)
+    return Outcome(outcome)
+
+
+def _try_again(delivery: Delivery, recorded: str, delay: float, message: str, **log) -> Outcome:
+    """Leaves the delivery pending, with the reason ``recorded``, until ``delay`` seconds
+    from now; and logs ``message``."""
+    _record_retry(delivery, recorded, delay, timezone.now())
+    _log(delivery, RETRY, message, retry_in=delay, **log)
+    return Outcome(RETRY, retry_in=delay)
+
+
 def send_delivery(*, delivery_id: int) -> Outcome:
     """Sends one delivery if it is pending and due, and records what happened.
 
@@ -295,82 +314,72 @@ def send_delivery(*, delivery_id: int) -> Outcome:
 
     reason = _reason_not_to_send(delivery)
     if reason:
-        _record_failed(delivery, reason, timezone.now())
-        _log(delivery, FAILED, f"not sent: {reason}", reason=reason)
-        return Outcome(FAILED)
+        return _give_up(
+            delivery, FAILED, reason, f"not sent: {reason}", level=logging.INFO, reason=reason
+        )
 
+    out_of_attempts = delivery.attempts >= _max_attempts(delivery.channel)
     try:
         if delivery.channel == Channel.EMAIL:
             provider_message_id = _send_email(delivery)
         else:
             provider_message_id = _send_sms(delivery)
     except TransientFailure as failure:
-        now = timezone.now()
-        if delivery.attempts >= _max_attempts(delivery.channel):
-            reason = f"{failure.reason} (gav upp efter {delivery.attempts} försök)"
-            _record_failed(delivery, reason, now)
-            _log(delivery, FAILED, f"gave up: {failure.reason}", reason=failure.reason)
-            return Outcome(FAILED)
+        reason = failure.reason
+        if out_of_attempts:
+            return _give_up(
+                delivery,
+                FAILED,
+                f"{reason} (gav upp efter {delivery.attempts} försök)",
+                f"gave up: {reason}",
+                level=logging.INFO,
+                reason=reason,
+            )
         delay = (
             min(failure.retry_after, settings.DELIVERY_RETRY_MAX_SECONDS)
             if failure.retry_after is not None
             else backoff_seconds(delivery.attempts)
         )
-        _record_retry(delivery, failure.reason, delay, now)
-        _log(
+        return _try_again(
             delivery,
-            RETRY,
-            f"transient failure, retry in {delay:.1f} s: {failure.reason}",
+            reason,
+            delay,
+            f"transient failure, retry in {delay:.1f} s: {reason}",
             level=logging.WARNING,
-            reason=failure.reason,
-            retry_in=delay,
+            reason=reason,
         )
-        return Outcome(RETRY, retry_in=delay)
     except PermanentFailure as failure:
-        _record_failed(delivery, failure.reason, timezone.now())
-        _log(
+        return _give_up(
             delivery,
             FAILED,
+            failure.reason,
             f"failed: {failure.reason}",
             level=logging.WARNING,
             reason=failure.reason,
         )
-        return Outcome(FAILED)
     except OutcomeUnknown as failure:
-        _record_unknown(delivery, failure.reason, timezone.now())
-        _log(
+        return _give_up(
             delivery,
             UNKNOWN,
+            failure.reason,
             f"outcome unknown, left for an operator: {failure.reason}",
             level=logging.ERROR,
             reason=failure.reason,
         )
-        return Outcome(UNKNOWN)
     except Exception as error:
         # A bug or an unforeseen provider error: keep the promise alive, retry later.
         reason = f"{type(error).__name__}: {error}"
         unexpected = {"level": logging.ERROR, "exc_info": True, "reason": reason}
         if delivery.channel == Channel.SMS:
             # It may have left before the error: never risk a second SMS.
-            _record_unknown(delivery, reason, timezone.now())
-            _log(
-                delivery, UNKNOWN, f"unexpected error, left for an operator: {reason}", **unexpected
-            )
-            return Outcome(UNKNOWN)
-        if delivery.attempts >= _max_attempts(delivery.channel):
-            _record_failed(delivery, reason, timezone.now())
-            _log(delivery, FAILED, f"unexpected error, gave up: {reason}", **unexpected)
-            return Outcome(FAILED)
+            message = f"unexpected error, left for an operator: {reason}"
+            return _give_up(delivery, UNKNOWN, reason, message, **unexpected)
+        if out_of_attempts:
+            message = f"unexpected error, gave up: {reason}"
+            return _give_up(delivery, FAILED, reason, message, **unexpected)
         delay = backoff_seconds(delivery.attempts)
-        _record_retry(delivery, reason, delay, timezone.now())
-        _log(
-            delivery,
-            RETRY,
-            f"unexpected error, retry in {delay:.1f} s: {reason}",
-            retry_in=delay,
-            **unexpected,
-        )
-        return Outcome(RETRY, retry_in=delay)
+        message = f"unexpected error, retry in {delay:.1f} s: {reason}"
+        return _try_again(delivery, reason, delay, message, **unexpected)
 
     _record_sent(delivery, provider_message_id, timezone.now())
     _log(
