@@ -1,11 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from clients.models import ClientCompany
 
-from .accepted_files import ACCEPT_ATTRIBUTE, MAX_FILES_PER_SUBMISSION, problems_with
+from .accepted_files import ACCEPT_ATTRIBUTE
 from .models import DocumentStatus
 
 
@@ -22,15 +21,15 @@ class MultipleFileField(forms.FileField):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         if not uploads:
             raise ValidationError(self.error_messages["required"], code="required")
-        # Each file is judged in SubmissionForm.clean_files, naming it in every message.
+        # Each file is judged by services.submit_documents, naming it in every message.
         return uploads
 
 
 class SubmissionForm(forms.Form):
     """ "Skicka underlag": one or more files and an optional comment.
 
-    Every file is checked (type by content, size) before the form is valid, and each
-    problem names its file, so nothing is saved until the whole submission is right.
+    Only the shape is checked here; ``services.submit_documents`` judges the files (count,
+    size, type by content), each problem naming its file, before anything is saved.
     """
 
     client = forms.ModelChoiceField(
@@ -60,22 +59,6 @@ class SubmissionForm(forms.Form):
             self.fields["client"].initial = clients[0].pk
             self.fields["client"].widget = forms.HiddenInput()
         self.fields["files"].help_text = self.fields["files"].help_text % {"max": max_size_label}
-
-    def clean_files(self):
-        uploads = self.cleaned_data["files"]
-        if len(uploads) > MAX_FILES_PER_SUBMISSION:
-            raise ValidationError(
-                ngettext(
-                    "Skicka högst %(max)d fil åt gången.",
-                    "Skicka högst %(max)d filer åt gången.",
-                    MAX_FILES_PER_SUBMISSION,
-                )
-                % {"max": MAX_FILES_PER_SUBMISSION}
-            )
-        problems = [problem for upload in uploads for problem in problems_with(upload)]
-        if problems:
-            raise ValidationError(problems)
-        return uploads
 
 
 class FirmDocumentsFilter(forms.Form):

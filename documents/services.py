@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext, ngettext
 
 from clients.models import ClientCompany, ClientMembership, ClientRight
 
@@ -25,9 +26,16 @@ def submit_documents(*, uploader, client: ClientCompany, files: list, comment: s
     if not ClientMembership.objects.filter(user=uploader, client=client).exists():
         raise PermissionDenied
     if not files:
-        raise ValidationError("no files")
+        raise ValidationError(gettext("Välj minst en fil att skicka."))
     if len(files) > MAX_FILES_PER_SUBMISSION:
-        raise ValidationError("too many files")
+        raise ValidationError(
+            ngettext(
+                "Skicka högst %(max)d fil åt gången.",
+                "Skicka högst %(max)d filer åt gången.",
+                MAX_FILES_PER_SUBMISSION,
+            )
+            % {"max": MAX_FILES_PER_SUBMISSION}
+        )
     problems = [problem for upload in files for problem in problems_with(upload)]
     if problems:
         raise ValidationError(problems)
