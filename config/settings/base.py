@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "anymail",
-    "formtools",
     "phonenumber_field",
     "accounts",
     "bureau",
