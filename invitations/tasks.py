@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import delivery
+from . import delivery, services
 
 
 def _eager() -> bool:
@@ -44,6 +44,10 @@ def sweep_pending_deliveries() -> int:
 @shared_task(ignore_result=True)
 def send_invitation_reminders() -> None:
     """The once-only reminder before expiry (Celery beat); the rules are the service's."""
-    from .services import send_due_reminders
+    services.send_due_reminders(now=timezone.now())
 
-    send_due_reminders(now=timezone.now())
+
+@shared_task(ignore_result=True)
+def notify_renewal_requested(invitation_id: int) -> None:
+    """Tells the inviting accountant that a lapsed link's holder asked for a new one."""
+    services.notify_accountant_of_renewal(invitation_id=invitation_id)

@@ -156,6 +156,8 @@ def request_new_link(*, secret: str, now: datetime) -> None:
     invitation. Returns nothing on purpose: the caller answers the same whatever happened,
     so the answer tells a stranger nothing about which links or addresses exist.
     """
+    from ..tasks import notify_renewal_requested  # tasks import the services
+
     invitation = find_invitation_by_secret(secret)
     if invitation is None or invitation.status == InvitationStatus.ACCEPTED:
         return
@@ -183,10 +185,20 @@ def request_new_link(*, secret: str, now: datetime) -> None:
         InvitationEvent.objects.create(
             invitation=locked, kind=EventKind.RENEWAL_REQUESTED, created_at=now
         )
-        transaction.on_commit(lambda: _notify_accountant_of_renewal(locked), robust=True)
+        # Sent by a worker: the public page never waits for a mail server, and its answer
+        # takes the same time whether or not a notice goes out.
+        transaction.on_commit(
+            lambda: notify_renewal_requested.apply_async((locked.pk,), retry=False), robust=True
+        )
 
 
-def _notify_accountant_of_renewal(invitation: Invitation) -> None:
+def notify_accountant_of_renewal(*, invitation_id: int) -> None:
+    """E-mails the accountant who sent ``invitation_id`` that its holder asked for a new
+    link: in the accountant's language, with the address of the invitation's page. Sends
+    nothing when the accountant has no e-mail address."""
+    invitation = Invitation.objects.select_related("user", "client", "invited_by").get(
+        pk=invitation_id
+    )
     accountant = invitation.invited_by
     if not accountant.email:
         return
