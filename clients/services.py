@@ -45,15 +45,8 @@ def create_client(
     except ValidationError as error:
         raise ValidationError({"org_number": error.messages}) from None
 
-    errors = {}
-    taken = client_number_taken(firm=firm, org_number=org_number, customer_number=customer_number)
-    if taken["org_number"]:
-        errors["org_number"] = _org_number_taken_message(org_number)
-    if taken["customer_number"]:
-        errors["customer_number"] = _customer_number_taken_message(customer_number)
-    if errors:
+    if errors := _numbers_taken(firm=firm, org_number=org_number, customer_number=customer_number):
         raise ValidationError(errors)
-
     try:
         with transaction.atomic():
             client = ClientCompany.objects.create(
@@ -61,9 +54,24 @@ def create_client(
             )
             ClientRight.objects.create(accountant=accountant, client=client, is_system_admin=True)
     except IntegrityError:
-        # Another request created the same number between our check and our insert.
-        raise ValidationError({"org_number": _org_number_taken_message(org_number)}) from None
+        # Another request took one of the numbers between our check and our insert; checking
+        # again names which.
+        errors = _numbers_taken(firm=firm, org_number=org_number, customer_number=customer_number)
+        raise ValidationError(
+            errors or {"org_number": _org_number_taken_message(org_number)}
+        ) from None
     return client
+
+
+def _numbers_taken(*, firm, org_number: str, customer_number: str) -> dict[str, str]:
+    """The firm's uniqueness rules: an error per number another client of ``firm`` holds."""
+    taken = client_number_taken(firm=firm, org_number=org_number, customer_number=customer_number)
+    errors = {}
+    if taken["org_number"]:
+        errors["org_number"] = _org_number_taken_message(org_number)
+    if taken["customer_number"]:
+        errors["customer_number"] = _customer_number_taken_message(customer_number)
+    return errors
 
 
 @dataclass(frozen=True)
