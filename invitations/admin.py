@@ -10,9 +10,13 @@ from .models import Delivery, Invitation, InvitationBatch, InvitationEvent
 
 class MadeByServices:
     """Invitations, deliveries and events are written by the services (secrets, outbox
-    rows, audit trail); the admin looks and retries, it does not create them."""
+    rows, audit trail); the admin looks and retries, it neither creates nor edits them: a
+    status or expiry changed by hand would bypass the audit trail and the outbox."""
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
