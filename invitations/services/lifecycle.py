@@ -226,10 +226,9 @@ def send_due_reminders(*, now: datetime) -> int:
     """Sends one reminder for each pending invitation that expires within
     INVITATION_REMINDER_DAYS_BEFORE_EXPIRY days and has not been reminded; returns how many.
 
-    Goes once per link: ``reminded_at`` is set by an UPDATE conditional on it still being
-    empty, and only rows that UPDATE claimed are reminded, so overlapping runs of the
-    scheduler cannot both send. Reminder deliveries (purpose "reminder") go through the
-    outbox like invitations.
+    Goes once per link: the due rows are locked and get ``reminded_at`` in the same
+    transaction, so overlapping runs of the scheduler cannot both send. Reminder
+    deliveries (purpose "reminder") go through the outbox like invitations.
     """
     window_end = now + timedelta(days=settings.INVITATION_REMINDER_DAYS_BEFORE_EXPIRY)
     candidates = Invitation.objects.filter(
@@ -239,15 +238,13 @@ def send_due_reminders(*, now: datetime) -> int:
         expires_at__lte=window_end,
     ).select_related("user")
     with transaction.atomic():
-        # One conditional UPDATE per row: a concurrent run waits on the row, then finds
-        # reminded_at set and claims nothing.
-        due = [
-            invitation
-            for invitation in candidates.order_by("pk")
-            if Invitation.objects.filter(
-                pk=invitation.pk, status=InvitationStatus.PENDING, reminded_at__isnull=True
-            ).update(reminded_at=now)
-        ]
+        # The rows are locked in id order: an overlapping run waits on them, and PostgreSQL
+        # then checks its conditions again on the rows it waited for, finds reminded_at set
+        # and leaves them out. Two queries however many are due.
+        due = list(candidates.select_for_update(of=("self",)).order_by("pk"))
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation in due]).update(
+            reminded_at=now
+        )
         deliveries = Delivery.objects.bulk_create(
             delivery
             for invitation in due
