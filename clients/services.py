@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from bureau.models import Firm
 from bureau.organisation_numbers import normalise_org_number
 
 from .models import ClientCompany, ClientRight
@@ -27,7 +29,7 @@ def _customer_number_taken_message(customer_number: str) -> str:
 
 
 def create_client(
-    *, accountant, firm, name: str, org_number: str, customer_number: str = ""
+    *, accountant: User, firm: Firm, name: str, org_number: str, customer_number: str = ""
 ) -> ClientCompany:
     """Creates a client company of ``firm`` and makes ``accountant`` its system administrator.
 
@@ -63,7 +65,7 @@ def create_client(
     return client
 
 
-def _numbers_taken(*, firm, org_number: str, customer_number: str) -> dict[str, str]:
+def _numbers_taken(*, firm: Firm, org_number: str, customer_number: str) -> dict[str, str]:
     """The firm's uniqueness rules: an error per number another client of ``firm`` holds."""
     taken = client_number_taken(firm=firm, org_number=org_number, customer_number=customer_number)
     errors = {}
@@ -152,9 +154,9 @@ def _validate_rows(
 
 def import_clients(
     *,
-    firm,
+    firm: Firm,
     rows: Iterable[ClientRow],
-    system_admins: Iterable = (),
+    system_admins: Iterable[User] = (),
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 1000,
 ) -> ClientImportResult:

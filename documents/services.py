@@ -5,17 +5,22 @@ from datetime import datetime
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext, ngettext
 
+from accounts.models import User
+from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership, ClientRight
 
 from .accepted_files import MAX_FILES_PER_SUBMISSION, problems_with, sniffed_content_type
 from .models import Document, DocumentStatus
 
 
-def submit_documents(*, uploader, client: ClientCompany, files: list, comment: str = "") -> list:
+def submit_documents(
+    *, uploader: User, client: ClientCompany, files: list[UploadedFile], comment: str = ""
+) -> list[Document]:
     """Stores every file of one submission as a Document of ``client``, or none of them.
 
     Guarantees: ``uploader`` is one of the client's own users (else PermissionDenied); the
@@ -62,7 +67,7 @@ def submit_documents(*, uploader, client: ClientCompany, files: list, comment: s
         raise
 
 
-def mark_handled(*, accountant, firm, document_id: int, now: datetime) -> bool:
+def mark_handled(*, accountant: User, firm: Firm, document_id: int, now: datetime) -> bool:
     """Marks one received document handled by ``accountant``; True if this call did it.
 
     Only a document of ``firm`` on a client the accountant has a right on; the UPDATE is

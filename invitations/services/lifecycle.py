@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts.models import User
+from bureau.models import Firm
 from clients.models import ClientRight
 
 from ..models import (
@@ -65,7 +67,7 @@ def accept_invitation(*, invitation: Invitation, password: str, now: datetime) -
     return locked
 
 
-def manageable_invitations(*, accountant, firm) -> QuerySet[Invitation]:
+def manageable_invitations(*, accountant: User, firm: Firm) -> QuerySet[Invitation]:
     """Invitations ``accountant`` may resend or revoke: their own firm's, on clients where
     they are system administrator."""
     return Invitation.objects.filter(client__firm=firm).filter(
@@ -77,7 +79,9 @@ def manageable_invitations(*, accountant, firm) -> QuerySet[Invitation]:
     )
 
 
-def _renew(invitations: list[Invitation], *, actor, now: datetime, detail: str = "") -> list[int]:
+def _renew(
+    invitations: list[Invitation], *, actor: User | None, now: datetime, detail: str = ""
+) -> list[int]:
     """Gives each invitation a new link and writes its deliveries and a "resent" event;
     returns the delivery ids. Three queries however many."""
     # A resend is a new link: a new secret (the old link stops matching), a new expiry, and
@@ -101,7 +105,7 @@ def _renew(invitations: list[Invitation], *, actor, now: datetime, detail: str =
 
 
 def resend_invitations(
-    *, accountant, firm, invitation_ids: list[int], now: datetime
+    *, accountant: User, firm: Firm, invitation_ids: list[int], now: datetime
 ) -> list[Invitation]:
     """Sends each pending (or expired) invitation among ``invitation_ids`` again.
 
@@ -124,7 +128,7 @@ def resend_invitations(
 
 
 def revoke_invitations(
-    *, accountant, firm, invitation_ids: list[int], now: datetime
+    *, accountant: User, firm: Firm, invitation_ids: list[int], now: datetime
 ) -> list[Invitation]:
     """Revokes each pending invitation among ``invitation_ids``: its link stops working at
     once and the user stays inactive. A "revoked" event names ``accountant``.

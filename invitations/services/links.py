@@ -10,6 +10,7 @@ from ..models import Invitation
 
 
 def invitation_expiry(now: datetime) -> datetime:
+    """When a link made at ``now`` stops working: INVITATION_VALID_DAYS later."""
     return now + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 

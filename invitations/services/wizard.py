@@ -1,5 +1,6 @@
 """The "Bjud in klientanvändare" wizard: new users and existing users (issue 3)."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
 
 from ..models import (
@@ -71,6 +73,7 @@ def _add_error(errors: dict, key, field: str, message) -> None:
 
 
 def too_many_rows_error(count: int) -> str:
+    """The message for a batch of ``count`` rows, over INVITATION_BATCH_MAX_ROWS."""
     return gettext(
         "Du har markerat %(count)d rader. Högst %(max)d användare kan bjudas in åt gången; "
         "avmarkera %(extra)d rader och försök igen."
@@ -81,7 +84,9 @@ def too_many_rows_error(count: int) -> str:
     }
 
 
-def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: bool = False) -> dict:
+def new_user_row_errors(
+    *, accountant: User, firm: Firm, rows: list[NewUserRow], locked: bool = False
+) -> dict:
     """Every business rule a batch of new users must pass, checked for all rows at once.
 
     Returns ``row_errors`` as ``RowsRefused`` carries them (empty: the batch may be
@@ -181,7 +186,7 @@ def new_user_row_errors(*, accountant, firm, rows: list[NewUserRow], locked: boo
     return errors
 
 
-def _batch_for_key(*, firm, submission_key) -> InvitationBatch | None:
+def _batch_for_key(*, firm: Firm, submission_key: uuid.UUID) -> InvitationBatch | None:
     batch = InvitationBatch.objects.filter(submission_key=submission_key).first()
     if batch is not None and batch.firm_id != firm.pk:
         raise PermissionDenied
@@ -190,10 +195,10 @@ def _batch_for_key(*, firm, submission_key) -> InvitationBatch | None:
 
 def _once_per_submission(
     *,
-    accountant,
-    firm,
+    accountant: User,
+    firm: Firm,
     kind: str,
-    submission_key,
+    submission_key: uuid.UUID,
     write: Callable[[InvitationBatch, datetime], None],
 ) -> InvitationBatch:
     """Creates the batch of ``submission_key`` and calls ``write(batch, now)``, in one
@@ -221,7 +226,7 @@ def _once_per_submission(
 
 
 def _promise(
-    *, accountant, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
+    *, accountant: User, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
 ) -> list[int]:
     """Writes the deliveries and events of ``invitations`` (saved); returns the delivery ids."""
     deliveries = Delivery.objects.bulk_create(
@@ -235,7 +240,7 @@ def _promise(
 
 
 def invite_new_users(
-    *, accountant, firm, rows: list[NewUserRow], submission_key
+    *, accountant: User, firm: Firm, rows: list[NewUserRow], submission_key: uuid.UUID
 ) -> InvitationBatch:
     """Creates a client user per row and invites them, all in one transaction.
 
@@ -301,7 +306,12 @@ def invite_new_users(
 
 
 def existing_user_errors(
-    *, accountant, firm, user_ids: list[int], locked: bool = False, now: datetime | None = None
+    *,
+    accountant: User,
+    firm: Firm,
+    user_ids: list[int],
+    locked: bool = False,
+    now: datetime | None = None,
 ) -> tuple[dict, dict]:
     """Checks that each of ``user_ids`` may be invited by ``accountant`` now.
 
@@ -342,7 +352,7 @@ def existing_user_errors(
 
 
 def invite_existing_users(
-    *, accountant, firm, user_ids: list[int], submission_key
+    *, accountant: User, firm: Firm, user_ids: list[int], submission_key: uuid.UUID
 ) -> InvitationBatch:
     """Invites existing client users who never accepted, all in one transaction.
 
