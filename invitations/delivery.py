@@ -62,23 +62,25 @@ class Outcome:
     retry_in: float | None = None
 
 
-class TransientFailure(Exception):
+class SendFailure(Exception):
+    """Why one attempt did not send; ``reason`` is recorded on the delivery."""
+
     def __init__(self, reason: str, *, retry_after: float | None = None):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
 
 
-class PermanentFailure(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class TransientFailure(SendFailure):
+    """Nothing left: try again later (after ``retry_after`` seconds when the provider said)."""
 
 
-class OutcomeUnknown(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class PermanentFailure(SendFailure):
+    """The provider refused it for good: trying again cannot help."""
+
+
+class OutcomeUnknown(SendFailure):
+    """It may have left: only an operator can tell whether to send it again."""
 
 
 def backoff_seconds(attempt: int) -> float:

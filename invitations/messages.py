@@ -7,6 +7,7 @@ provider.
 
 from dataclasses import dataclass
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -71,7 +72,7 @@ def invitation_email(delivery: Delivery) -> EmailMultiAlternatives:
         subject = _subject(context)
         text = render_to_string("invitations/email/invitation.txt", context)
         html = render_to_string("invitations/email/invitation.html", context)
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    domain = urlsplit(settings.SITE_URL).hostname
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
