@@ -359,7 +359,8 @@ def invite_existing_users(
     Guarantees: each user qualifies (see ``client_users_awaiting_invitation``) at the
     moment of writing (the users are locked), else ``RowsRefused`` and nothing is
     written; a lapsed pending invitation is renewed in place (new secret and expiry,
-    since a user has at most one pending invitation), any other user gets a new pending
+    since a user has at most one pending invitation) unless it is another firm's, which
+    is closed (revoked) with its trail left to that firm; any other user gets a new pending
     invitation for the first client they belong to where ``accountant`` is system
     administrator; deliveries, events and the one queued task as for new users; the same
     ``submission_key`` twice returns the first batch.
@@ -375,8 +376,20 @@ def invite_existing_users(
             invitation.user_id: invitation
             for invitation in Invitation.objects.filter(
                 user__in=list(users), status=InvitationStatus.PENDING
-            )
+            ).select_related("client")
         }
+        # A lapsed invitation of another firm (the user belongs to its client too) stays
+        # that firm's, with its trail: it is closed there, since a user has at most one
+        # pending invitation, and this firm's invitation is a new one.
+        elsewhere = [i for i in lapsed.values() if i.client.firm_id != firm.pk]
+        Invitation.objects.filter(pk__in=[i.pk for i in elsewhere]).update(
+            status=InvitationStatus.REVOKED, revoked_at=now
+        )
+        InvitationEvent.objects.bulk_create(
+            InvitationEvent(invitation=i, kind=EventKind.REVOKED, created_at=now) for i in elsewhere
+        )
+        for invitation in elsewhere:
+            del lapsed[invitation.user_id]
         renewed, created = [], []
         for user in users.values():
             invitation = lapsed.get(user.pk) or Invitation(user=user)

@@ -251,6 +251,31 @@ def test_existing_users_who_never_accepted_are_invited_and_lapsed_invitations_re
     assert len(callbacks) == 1
 
 
+def test_a_lapsed_invitation_of_another_firm_stays_that_firms_own(accountant, firm):
+    # The same person is a client user at a client of this firm and at one of another.
+    elsewhere = InvitationFactory(expires_at=timezone.now() - timedelta(days=1))
+    elsewhere.events.create(kind="created", actor=elsewhere.invited_by)
+    ClientMembershipFactory(client=elsewhere.client, user=elsewhere.user)
+    client = administered_client(accountant, firm)
+    ClientMembershipFactory(client=client, user=elsewhere.user)
+
+    batch = invite_existing_users(
+        accountant=accountant,
+        firm=firm,
+        user_ids=[elsewhere.user.pk],
+        submission_key=uuid.uuid4(),
+    )
+
+    ours = batch.invitations.get()
+    assert ours.pk != elsewhere.pk
+    assert (ours.client, ours.status) == (client, "pending")
+    assert list(ours.events.values_list("kind", flat=True)) == ["created"]
+    elsewhere.refresh_from_db()
+    assert elsewhere.client.firm != firm
+    assert elsewhere.status == "revoked"
+    assert list(elsewhere.events.values_list("kind", flat=True)) == ["created", "revoked"]
+
+
 def test_existing_users_who_cannot_be_invited_are_refused_and_nothing_is_written(accountant, firm):
     client = administered_client(accountant, firm)
     pending = InvitationFactory(client=client).user
