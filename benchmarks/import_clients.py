@@ -27,13 +27,11 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bureau.models import Firm  # noqa: E402
-from bureau.organisation_numbers import luhn_checksum_is_valid  # noqa: E402
+from bureau.organisation_numbers import with_check_digit  # noqa: E402
 
 
 def org_number(n: int, prefix: str) -> str:
-    body = f"{prefix}{n:07d}"
-    check = next(c for c in "0123456789" if luhn_checksum_is_valid(body + c))
-    return f"{body[:6]}-{body[6:]}{check}"
+    return with_check_digit(f"{prefix}{n:07d}")
 
 
 def main():

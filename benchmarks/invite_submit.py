@@ -33,15 +33,13 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bureau.models import Firm, FirmMembership  # noqa: E402
-from bureau.organisation_numbers import luhn_checksum_is_valid  # noqa: E402
+from bureau.organisation_numbers import with_check_digit  # noqa: E402
 from clients.models import ClientCompany, ClientRight  # noqa: E402
 from invitations.services import NewUserRow, invite_new_users  # noqa: E402
 
 
 def org_number(n: int, prefix: str) -> str:
-    body = f"{prefix}{n:07d}"
-    check = next(c for c in "0123456789" if luhn_checksum_is_valid(body + c))
-    return f"{body[:6]}-{body[6:]}{check}"
+    return with_check_digit(f"{prefix}{n:07d}")
 
 
 def throwaway_firm(rows: int, run: int):

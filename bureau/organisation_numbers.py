@@ -20,6 +20,12 @@ def luhn_checksum_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def with_check_digit(nine_digits: str) -> str:
+    """The organisation number NNNNNN-NNNN whose first nine digits are ``nine_digits``."""
+    check = next(c for c in "0123456789" if luhn_checksum_is_valid(nine_digits + c))
+    return f"{nine_digits[:6]}-{nine_digits[6:]}{check}"
+
+
 def normalise_org_number(value: str) -> str:
     """Return the number as NNNNNN-NNNN, or raise ValidationError with a Swedish message.
 

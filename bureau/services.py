@@ -9,7 +9,7 @@ from accounts.models import User
 from clients.models import ClientCompany, ClientMembership, ClientRight
 
 from .models import Firm, FirmMembership, FirmRole
-from .organisation_numbers import luhn_checksum_is_valid
+from .organisation_numbers import with_check_digit
 
 DEMO_FIRM_NAME = "Demobyrån Redovisning AB"
 DEMO_CLIENT_COUNT = 200
@@ -26,14 +26,7 @@ _DEMO_TRADES = [
 ]  # fmt: skip
 
 
-def _with_check_digit(nine_digits: str) -> str:
-    for check in "0123456789":
-        if luhn_checksum_is_valid(nine_digits + check):
-            return f"{nine_digits[:6]}-{nine_digits[6:]}{check}"
-    raise AssertionError("unreachable: one check digit always fits")
-
-
-DEMO_FIRM_ORG_NUMBER = _with_check_digit("556677889")
+DEMO_FIRM_ORG_NUMBER = with_check_digit("556677889")
 
 
 def demo_client(index: int) -> tuple[str, str, str]:
@@ -41,7 +34,7 @@ def demo_client(index: int) -> tuple[str, str, str]:
     place = _DEMO_PLACES[index % len(_DEMO_PLACES)]
     trade = _DEMO_TRADES[(index // len(_DEMO_PLACES)) % len(_DEMO_TRADES)]
     # 7919 is prime to 10**6, so the 200 numbers are distinct and look scattered.
-    org_number = _with_check_digit(f"559{(100_000 + index * 7919) % 1_000_000:06d}")
+    org_number = with_check_digit(f"559{(100_000 + index * 7919) % 1_000_000:06d}")
     return f"{place} {trade}", org_number, f"K{1001 + index}"
 
 
