@@ -41,7 +41,8 @@ def accept_invitation(*, invitation: Invitation, password: str, now: datetime) -
     is accepted and an "accepted" event written, all in one transaction.
 
     Guarantees the link works once: the row is locked and re-read, so of two simultaneous
-    submissions one wins and the other raises ``InvitationNotAcceptable("accepted")``.
+    submissions one wins and the other raises ``InvitationNotAcceptable("accepted")``; a
+    link replaced by a resend meanwhile raises ``InvitationNotAcceptable("expired")``.
     The password must already have passed the validators (the form does that).
     """
     with transaction.atomic():
@@ -52,7 +53,8 @@ def accept_invitation(*, invitation: Invitation, password: str, now: datetime) -
         )
         if locked.status != InvitationStatus.PENDING:
             raise InvitationNotAcceptable(locked.status)
-        if locked.expires_at <= now:
+        if locked.expires_at <= now or locked.secret_hash != invitation.secret_hash:
+            # A resend between the look-up and the lock replaced this link: it is dead too.
             raise InvitationNotAcceptable("expired")
         user = locked.user
         user.set_password(password)

@@ -285,3 +285,26 @@ def test_a_resent_link_gets_its_own_reminder(settings, accountant, own_client):
 
     assert send_due_reminders(now=now + timedelta(days=12)) == 1
     assert send_due_reminders(now=now + timedelta(days=12, hours=1)) == 0
+
+
+def test_a_link_replaced_while_its_form_was_open_does_not_accept(accountant, own_client):
+    from invitations.services import (
+        InvitationNotAcceptable,
+        accept_invitation,
+        find_invitation_by_secret,
+        resend_invitations,
+    )
+
+    invitation = pending(own_client)
+    opened = find_invitation_by_secret(invitation.secret)  # the person's page, still open
+    now = timezone.now()
+    resend_invitations(
+        accountant=accountant, firm=own_client.firm, invitation_ids=[invitation.pk], now=now
+    )
+
+    with pytest.raises(InvitationNotAcceptable) as refusal:
+        accept_invitation(invitation=opened, password="Ett-nytt-losenord-2026", now=now)
+
+    assert refusal.value.reason == "expired"
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
