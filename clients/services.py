@@ -3,12 +3,12 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bureau.models import Firm
+from bureau.models import Firm, FirmMembership
 from bureau.organisation_numbers import normalise_org_number
 
 from .models import ClientCompany, ClientRight
@@ -168,8 +168,15 @@ def import_clients(
     are written in one transaction with a fixed number of queries, whatever the row count.
     An empty customer number leaves an existing client's number as it is. Running the same
     file twice changes nothing. Each accountant in ``system_admins`` becomes system
-    administrator on the clients this import creates.
+    administrator on the clients this import creates; all of them must be accountants of
+    ``firm``, else ``PermissionDenied`` and nothing is written.
     """
+    admins = list(system_admins)
+    if admins and FirmMembership.objects.filter(firm=firm, user__in=admins).count() != len(
+        {admin.pk for admin in admins}
+    ):
+        # Rights on a firm's clients are for its own accountants only.
+        raise PermissionDenied("every system administrator must be an accountant of the firm")
     result = ClientImportResult()
     valid = _validate_rows(rows, result, on_progress, progress_every)
 
@@ -215,7 +222,6 @@ def import_clients(
 
         created = ClientCompany.objects.bulk_create(to_create, batch_size=1000)
         ClientCompany.objects.bulk_update(to_update, ["name", "customer_number"], batch_size=1000)
-        admins = list(system_admins)
         if created and admins:
             ClientRight.objects.bulk_create(
                 [

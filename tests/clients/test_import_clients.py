@@ -153,3 +153,22 @@ def test_unknown_firm_and_unknown_columns_are_refused(tmp_path, firm):
     _, err, failed = run_import(bad, firm.pk)
     assert failed and "Rubrikraden" in err
     assert not ClientCompany.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_import_service_gives_rights_only_to_the_firms_own_accountants(firm):
+    from django.core.exceptions import PermissionDenied
+
+    from clients.services import ClientRow, import_clients
+
+    outsider = AccountantFactory()  # an accountant of another firm
+
+    with pytest.raises(PermissionDenied):
+        import_clients(
+            firm=firm,
+            rows=[ClientRow(line_number=2, name="Ny AB", org_number=valid_org_number(1))],
+            system_admins=[outsider],
+        )
+
+    assert not ClientCompany.objects.filter(firm=firm).exists()
+    assert not ClientRight.objects.filter(accountant=outsider).exists()
