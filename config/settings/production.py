@@ -1,13 +1,26 @@
 """Production: everything from the environment, HTTPS, no defaults that hide a mistake."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import ANYMAIL_ESP, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Production never falls back to the local run's stand-ins: without a broker, a mail service
+# or a shared cache it refuses to start, rather than promise invitations that go nowhere,
+# send them inside web requests, or keep a rate limit per process.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = False
+CACHES = {"default": env.cache("CACHE_URL")}
+if not (env("EMAIL_URL", default="") or ANYMAIL_ESP):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL (an SMTP server) or ANYMAIL_ESP (a provider) to send invitation e-mail."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
