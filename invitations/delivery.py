@@ -4,6 +4,11 @@ A worker claims a row with one conditional UPDATE (pending → sending, only whe
 it outside any transaction, then records the outcome with another conditional UPDATE that
 only matches its own claim. A redelivered or duplicated task finds nothing to claim.
 
+A provider's report may arrive before the worker has recorded the send (Twilio can post its
+status callback before the SDK call returns). Reports therefore name their delivery by its
+id (in the signed callback URL, in anymail's metadata), not only by the provider's id, and
+the worker's "sent" only moves the row forward: a "delivered" that came first stays.
+
 - E-mail is retried with exponential back-off and jitter on transient errors (no
   connection, timeouts, SMTP 4xx, a provider's 5xx) up to ``EMAIL_MAX_ATTEMPTS``; a refused
   or invalid address fails at once.
@@ -29,7 +34,7 @@ from anymail.exceptions import (
 )
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from . import messages, sms
@@ -104,6 +109,8 @@ def claim_delivery(*, delivery_id: int, now: datetime) -> Delivery | None:
         attempts=F("attempts") + 1,
         claimed_at=now,
         status_changed_at=now,
+        # A new message: an earlier attempt's id must not make its reports look wrong.
+        provider_message_id="",
     )
     if not claimed:
         return None
@@ -121,6 +128,9 @@ def _smtp_reason(code: int, text) -> str:
 def _send_email(delivery: Delivery) -> str:
     """Sends the e-mail; returns the provider's message id. Raises one of the failures."""
     message = messages.invitation_email(delivery)
+    # Stored before sending, so that a report naming our own Message-ID (plain SMTP, or a
+    # provider that keeps it) can never arrive before the row knows it.
+    _own_claim(delivery).update(provider_message_id=message.extra_headers["Message-ID"])
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
@@ -158,7 +168,7 @@ def _send_email(delivery: Delivery) -> str:
 def _send_sms(delivery: Delivery) -> str:
     text = messages.invitation_sms(delivery)
     try:
-        return sms.send_sms(to=text.to, body=text.body).provider_message_id
+        return sms.send_sms(to=text.to, body=text.body, delivery_id=delivery.pk).provider_message_id
     except sms.SmsNotSent as error:
         raise TransientFailure(error.reason, retry_after=error.retry_after) from error
     except sms.SmsRejected as error:
@@ -205,14 +215,25 @@ def _own_claim(delivery: Delivery) -> QuerySet:
 
 
 def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) -> None:
+    """Records the send on this worker's claim, moving its status only forward.
+
+    The provider may have reported "sent" or "delivered" while the row was still sending: that
+    later status stays, and the send itself (provider id, time, event) is recorded all the
+    same. A bounce or failure reported by then is final and is left as it is.
+    """
+    sending = Q(status=DeliveryStatus.SENDING)
     with transaction.atomic():
-        recorded = _own_claim(delivery).update(
-            status=DeliveryStatus.SENT,
+        recorded = Delivery.objects.filter(
+            pk=delivery.pk,
+            claimed_at=delivery.claimed_at,
+            status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED],
+        ).update(
+            status=Case(When(sending, then=Value(DeliveryStatus.SENT)), default=F("status")),
+            status_changed_at=Case(When(sending, then=Value(now)), default=F("status_changed_at")),
             provider_message_id=provider_message_id[:255],
             sent_at=now,
             next_attempt_at=None,
             last_error="",
-            status_changed_at=now,
         )
         if not recorded:
             return
@@ -485,6 +506,13 @@ def retry_deliveries(*, deliveries: QuerySet, now: datetime | None = None) -> li
 # What the providers' feedback does to a delivery: the new status (None: status unchanged),
 # the statuses it may come from, and the event it writes.
 _PROVIDER_EVENTS = {
+    # Twilio's queued/sent: the provider has the message. Only news for a row still sending
+    # (the worker writes the event when it records the send) or left unknown by a timeout.
+    "sent": (
+        DeliveryStatus.SENT,
+        {DeliveryStatus.SENDING, DeliveryStatus.UNKNOWN},
+        EventKind.SENT,
+    ),
     "delivered": (
         DeliveryStatus.DELIVERED,
         {DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN},
@@ -509,32 +537,75 @@ _PROVIDER_EVENTS = {
 }
 
 
+def _same_message(first: str, second: str) -> bool:
+    # Some providers report an RFC 5322 Message-ID without its angle brackets.
+    return first.strip("<>") == second.strip("<>")
+
+
+def _reported_delivery(
+    *, channel: str, delivery_id: int | None, provider_message_id: str
+) -> Delivery | None:
+    """The delivery a report is about, locked; None when it names none of ours.
+
+    By ``delivery_id`` when the report carries it (then a different provider id than the
+    one recorded means a report about an earlier attempt: ignored), else by provider id.
+    """
+    deliveries = Delivery.objects.select_for_update().filter(channel=channel)
+    if delivery_id is None:
+        bare = provider_message_id.strip("<>")
+        return deliveries.filter(provider_message_id__in={bare, f"<{bare}>"}).first()
+    delivery = deliveries.filter(pk=delivery_id).first()
+    if (
+        delivery is not None
+        and provider_message_id
+        and delivery.provider_message_id
+        # While it is still sending, the row holds at most our own pre-send Message-ID.
+        and delivery.status != DeliveryStatus.SENDING
+        and not _same_message(delivery.provider_message_id, provider_message_id)
+    ):
+        logger.warning(
+            "delivery %s: report about %s ignored, the delivery was sent as %s",
+            delivery.pk,
+            provider_message_id,
+            delivery.provider_message_id,
+            extra={"delivery_id": delivery.pk, "provider_message_id": provider_message_id},
+        )
+        return None
+    return delivery
+
+
 def record_provider_event(
     *,
     channel: str,
-    provider_message_id: str,
     event: str,
+    provider_message_id: str = "",
+    delivery_id: int | None = None,
     detail: str = "",
     now: datetime | None = None,
 ) -> Delivery | None:
-    """Applies a provider's report ("delivered", "bounced", "failed", "complained").
+    """Applies a provider's report ("sent", "delivered", "bounced", "failed", "complained").
 
-    Guarantees: a report for an unknown message id changes nothing; a repeated report
-    changes nothing and writes no second event; a late "delivered" never overrides a
-    bounce or failure. Returns the delivery when it matched one.
+    The report names its delivery by ``delivery_id`` (from the signed callback URL or the
+    e-mail's metadata) or else by ``provider_message_id``; so a report that arrives while
+    the worker is still sending, before it has recorded the provider's id, is applied (and
+    the worker's later record keeps its status, see ``_record_sent``).
+
+    Guarantees: a report for an unknown delivery, or about another message than the one
+    recorded, changes nothing; a repeated report changes nothing and writes no second
+    event; a late "delivered" or "sent" never overrides a bounce or failure, and "sent"
+    never overrides "delivered". Returns the delivery when it matched one.
     """
-    if not provider_message_id or event not in _PROVIDER_EVENTS:
+    if event not in _PROVIDER_EVENTS or (delivery_id is None and not provider_message_id):
         return None
     now = now or timezone.now()
     new_status, from_statuses, event_kind = _PROVIDER_EVENTS[event]
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .filter(channel=channel, provider_message_id=provider_message_id)
-            .first()
+        delivery = _reported_delivery(
+            channel=channel, delivery_id=delivery_id, provider_message_id=provider_message_id
         )
         if delivery is None:
             return None
+        previous_status = delivery.status
         if new_status is None:
             already = InvitationEvent.objects.filter(
                 invitation_id=delivery.invitation_id, kind=event_kind
@@ -550,24 +621,34 @@ def record_provider_event(
             if new_status == DeliveryStatus.FAILED:
                 delivery.last_error = detail
                 update_fields.append("last_error")
+            if provider_message_id and (
+                previous_status == DeliveryStatus.SENDING or not delivery.provider_message_id
+            ):
+                # The worker may not get to record it (a failure report is final, or it
+                # timed out): the row keeps the provider's id for the reports to come.
+                delivery.provider_message_id = provider_message_id[:255]
+                update_fields.append("provider_message_id")
             delivery.save(update_fields=update_fields)
-        label = delivery.get_channel_display()
-        InvitationEvent.objects.create(
-            invitation_id=delivery.invitation_id,
-            kind=event_kind,
-            detail=(
-                f"{detail} ({label} till {delivery.recipient})"
-                if detail
-                else f"{label} till {delivery.recipient}"
-            )[:500],
-            created_at=now,
-        )
+        # The worker that still holds a sending row writes "sent" itself when it records.
+        if not (event_kind == EventKind.SENT and previous_status == DeliveryStatus.SENDING):
+            label = delivery.get_channel_display()
+            InvitationEvent.objects.create(
+                invitation_id=delivery.invitation_id,
+                kind=event_kind,
+                detail=(
+                    f"{detail} ({label} till {delivery.recipient})"
+                    if detail
+                    else f"{label} till {delivery.recipient}"
+                )[:500],
+                created_at=now,
+            )
     logger.info(
-        "delivery %s (%s, invitation %s): provider reports %s",
+        "delivery %s (%s, invitation %s): provider reports %s (was %s)",
         delivery.pk,
         delivery.channel,
         delivery.invitation_id,
         event,
+        previous_status,
         extra={
             "invitation_id": delivery.invitation_id,
             "delivery_id": delivery.pk,

@@ -64,7 +64,8 @@ def invitation_email(delivery: Delivery) -> EmailMultiAlternatives:
     """The e-mail of ``delivery`` (invitation or reminder), plain text with an HTML part.
 
     It carries its own Message-ID, so that the delivery can record it as the provider's id
-    when plain SMTP is used.
+    when plain SMTP is used, and the delivery's id as anymail metadata, which providers echo
+    in their tracking reports (``webhooks.email_tracking`` matches by it).
     """
     invitation = delivery.invitation
     with translation.override(message_language(invitation)):
@@ -82,6 +83,7 @@ def invitation_email(delivery: Delivery) -> EmailMultiAlternatives:
         headers={"Message-ID": make_msgid(domain=domain or None)},
     )
     message.attach_alternative(html, "text/html")
+    message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 
 

@@ -71,8 +71,10 @@ def twilio_is_configured() -> bool:
     return bool(settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN)
 
 
-def status_callback_url() -> str:
-    return settings.SITE_URL + reverse("webhooks:twilio-status")
+def status_callback_url(*, delivery_id: int) -> str:
+    """Where Twilio reports on the message; the delivery's id is part of the signed URL, so
+    a report finds its delivery even before the worker has recorded Twilio's SID."""
+    return settings.SITE_URL + reverse("webhooks:twilio-delivery-status", args=[delivery_id])
 
 
 def twilio_client() -> Client:
@@ -108,15 +110,21 @@ def _retry_after(client: Client) -> float | None:
         return None
 
 
-def send_sms(*, to: str, body: str) -> SentSms:
-    """Sends one SMS and returns the provider's message id; raises an ``SmsError``."""
+def send_sms(*, to: str, body: str, delivery_id: int) -> SentSms:
+    """Sends one SMS and returns the provider's message id; raises an ``SmsError``.
+
+    Twilio's status callbacks for it come to ``status_callback_url(delivery_id=...)``.
+    """
     if not twilio_is_configured():
         sender = settings.TWILIO_FROM or settings.TWILIO_MESSAGING_SERVICE_SID or "Byråportalen"
         return SentSms(provider_message_id=outbox.write_sms(to=to, body=body, sender=sender))
     client = twilio_client()
     try:
         message = client.messages.create(
-            to=to, body=body, status_callback=status_callback_url(), **_sender()
+            to=to,
+            body=body,
+            status_callback=status_callback_url(delivery_id=delivery_id),
+            **_sender(),
         )
     except TwilioRestException as error:
         reason = f"Twilio {error.status}" + (f" ({error.code})" if error.code else "")

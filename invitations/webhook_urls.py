@@ -14,5 +14,11 @@ for _pattern in anymail_urls.urlpatterns:
 urlpatterns = [
     # e.g. /webhooks/anymail/postmark/tracking/; the events reach ``webhooks.email_tracking``.
     path("anymail/", include(anymail_urls)),
+    path(
+        "twilio/status/<int:delivery_id>/",
+        webhooks.twilio_status,
+        name="twilio-delivery-status",
+    ),
+    # Callbacks of messages sent before the delivery's id was part of the address.
     path("twilio/status/", webhooks.twilio_status, name="twilio-status"),
 ]

@@ -1,7 +1,9 @@
 """Provider feedback on sent messages: anymail's tracking webhooks and Twilio's callbacks.
 
 Both only translate the provider's words into ``delivery.record_provider_event``; a request
-that cannot prove it comes from the provider changes nothing.
+that cannot prove it comes from the provider changes nothing. Each names its delivery by id
+(the e-mail's anymail metadata; the SMS's status callback URL, which Twilio signs), so a
+report that arrives before the worker has recorded the provider's id still finds it.
 
 anymail's own views (under /webhooks/anymail/) check its basic-auth secret and send the
 ``tracking`` signal; the receiver below is connected when this module is imported, which
@@ -25,6 +27,8 @@ from .models import Channel
 logger = logging.getLogger("invitations.webhooks")
 
 _ANYMAIL_EVENTS = {
+    EventType.QUEUED: "sent",
+    EventType.SENT: "sent",
     EventType.DELIVERED: "delivered",
     EventType.BOUNCED: "bounced",
     EventType.REJECTED: "bounced",
@@ -33,6 +37,9 @@ _ANYMAIL_EVENTS = {
 }
 
 _TWILIO_STATUSES = {
+    "queued": "sent",
+    "sending": "sent",
+    "sent": "sent",
     "delivered": "delivered",
     "undelivered": "failed",
     "failed": "failed",
@@ -43,7 +50,8 @@ _TWILIO_STATUSES = {
 def email_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs):
     """An e-mail provider reports delivered, bounced, rejected, failed or complained."""
     kind = _ANYMAIL_EVENTS.get(event.event_type)
-    if kind is None or not event.message_id:
+    delivery_id = _delivery_id(event.metadata)
+    if kind is None or (delivery_id is None and not event.message_id):
         return
     if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
         # Without the shared secret anymail accepts anyone's post (with a warning): a
@@ -57,11 +65,20 @@ def email_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs)
     detail = event.description or event.mta_response or event.reject_reason or ""
     delivery.record_provider_event(
         channel=Channel.EMAIL,
-        provider_message_id=event.message_id,
+        delivery_id=delivery_id,
+        provider_message_id=event.message_id or "",
         event=kind,
         detail=f"{esp_name}: {detail}".strip(": ") if detail else "",
         now=event.timestamp,
     )
+
+
+def _delivery_id(metadata) -> int | None:
+    """The delivery id that ``messages.invitation_email`` attached, if the provider echoed it."""
+    try:
+        return int((metadata or {}).get("delivery_id"))
+    except (TypeError, ValueError):
+        return None
 
 
 def _twilio_signature_is_valid(request) -> bool:
@@ -77,8 +94,12 @@ def _twilio_signature_is_valid(request) -> bool:
 @csrf_exempt
 @login_not_required
 @require_POST
-def twilio_status(request):
-    """Twilio's status callback for an SMS: delivered, undelivered or failed."""
+def twilio_status(request, delivery_id: int | None = None):
+    """Twilio's status callback for an SMS: queued, sent, delivered, undelivered or failed.
+
+    ``delivery_id`` comes from the URL that Twilio signed, so it is as trusted as the rest of
+    the report; the old address without it (messages sent before) matches by MessageSid.
+    """
     if not _twilio_signature_is_valid(request):
         logger.warning(
             "twilio status callback refused: bad or missing signature",
@@ -91,6 +112,7 @@ def twilio_status(request):
         error_code = request.POST.get("ErrorCode", "")
         delivery.record_provider_event(
             channel=Channel.SMS,
+            delivery_id=delivery_id,
             provider_message_id=request.POST.get("MessageSid", ""),
             event=kind,
             detail=f"Twilio {status}" + (f" (felkod {error_code})" if error_code else ""),

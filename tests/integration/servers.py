@@ -4,6 +4,7 @@ Both record what they received and can be told how to answer the next requests, 
 tests can make them refuse, fail or drop the connection.
 """
 
+import asyncio
 import base64
 import json
 import socket
@@ -15,9 +16,12 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.error import HTTPError
+from urllib.parse import parse_qs, urlencode
+from urllib.request import Request, urlopen
 
 from aiosmtpd.controller import Controller
+from twilio.request_validator import RequestValidator
 
 
 def free_port() -> int:
@@ -46,13 +50,16 @@ class ReceivedMail:
 
 class RecordingHandler:
     """Accepts mail into ``received``; ``refuse_next`` answers that many DATA commands with
-    the given reply instead, and ``reject_recipients`` refuses those addresses at RCPT."""
+    the given reply instead, and ``reject_recipients`` refuses those addresses at RCPT.
+    ``on_data``, if set, is called (in a thread of its own) with each accepted message
+    before the server answers the DATA command."""
 
     def __init__(self):
         self.received: list[ReceivedMail] = []
         self.refusals: deque[str] = deque()
         self.reject_recipients: dict[str, str] = {}
         self.data_commands = 0
+        self.on_data = None
 
     def refuse_next(self, count: int, reply: str = "451 4.3.0 Try again later") -> None:
         self.refusals.extend([reply] * count)
@@ -67,13 +74,14 @@ class RecordingHandler:
         self.data_commands += 1
         if self.refusals:
             return self.refusals.popleft()
-        self.received.append(
-            ReceivedMail(
-                envelope_from=envelope.mail_from,
-                recipients=list(envelope.rcpt_tos),
-                message=message_from_bytes(envelope.original_content, policy=policy.default),
-            )
+        mail = ReceivedMail(
+            envelope_from=envelope.mail_from,
+            recipients=list(envelope.rcpt_tos),
+            message=message_from_bytes(envelope.original_content, policy=policy.default),
         )
+        if self.on_data is not None:
+            await asyncio.to_thread(self.on_data, mail)
+        self.received.append(mail)
         return "250 Message accepted for delivery"
 
 
@@ -103,6 +111,7 @@ class TwilioRequest:
     account_sid: str
     auth: tuple[str, str]
     form: dict[str, str]
+    sid: str = ""
 
 
 @dataclass
@@ -113,12 +122,19 @@ class TwilioServer:
     (e.g. 500), ``(429, retry_after)``, "drop" (read the request, close without a reply) or
     "slow" (take the message, answer after a second).
     When it is empty every request gets "ok".
+
+    ``callbacks`` are the statuses (e.g. "sent", "delivered") that it then posts to each
+    accepted message's StatusCallback, signed with the auth token as Twilio signs them,
+    before it answers the API request (a fast network can do that to us); their HTTP
+    statuses are kept in ``callback_responses``.
     """
 
     account_sid: str
     auth_token: str
     requests: list[TwilioRequest] = field(default_factory=list)
     answers: deque = field(default_factory=deque)
+    callbacks: list[str] = field(default_factory=list)
+    callback_responses: list[int] = field(default_factory=list)
 
     def start(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -135,6 +151,17 @@ class TwilioServer:
     def sent(self) -> list[TwilioRequest]:
         """The requests that Twilio would have turned into a message (answered 201)."""
         return [request for request in self.requests if getattr(request, "accepted", False)]
+
+    def post_status_callback(self, url: str, params: dict[str, str]) -> int:
+        signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        request = Request(
+            url, data=urlencode(params).encode(), headers={"X-Twilio-Signature": signature}
+        )
+        try:
+            with urlopen(request, timeout=10) as response:
+                return response.status
+        except HTTPError as error:
+            return error.code
 
     def _handler_class(self):
         server = self
@@ -183,7 +210,17 @@ class TwilioServer:
                         answer, {"code": 20500, "message": "Internal error", "status": answer}
                     )
                 request.accepted = True
-                sid = "SM" + uuid.uuid4().hex
+                sid = request.sid = "SM" + uuid.uuid4().hex
+                for status in server.callbacks:
+                    params = {
+                        "AccountSid": server.account_sid,
+                        "MessageSid": sid,
+                        "MessageStatus": status,
+                        "To": form.get("To", ""),
+                    }
+                    server.callback_responses.append(
+                        server.post_status_callback(form["StatusCallback"], params)
+                    )
                 return self._json(
                     201,
                     {

@@ -2,6 +2,7 @@
 
 import base64
 import json
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -81,3 +82,49 @@ def test_the_providers_delivered_webhook_reaches_the_sent_row(postmark, client):
     assert response.status_code == 200
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_that_arrives_before_the_providers_answer_is_matched_by_metadata(
+    postmark, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+    reports = []
+
+    def deliver_then_accept(body):
+        # Postmark's Delivery webhook, echoing the metadata, posted while the worker still
+        # waits for the API's answer and so before it knows the id "pm-4711".
+        report = {
+            "RecordType": "Delivery",
+            "MessageID": "pm-4711",
+            "Recipient": body["To"],
+            "DeliveredAt": "2026-11-26T10:00:00Z",
+            "Details": "250 OK",
+            "Metadata": body["Metadata"],
+        }
+        request = Request(
+            live_server.url + "/webhooks/anymail/postmark/tracking/",
+            data=json.dumps(report).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": "Basic " + base64.b64encode(b"hook:s3cret").decode(),
+            },
+        )
+        with urlopen(request, timeout=10) as response:
+            reports.append(response.status)
+        return _accepted(body)
+
+    postmark.default = (200, deliver_then_accept)
+    delivery = DeliveryFactory()
+
+    send_delivery.delay(delivery.pk)
+
+    _path, _headers, body = postmark.requests[0]
+    assert body["Metadata"] == {"delivery_id": str(delivery.pk)}
+    assert reports == [200]
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.provider_message_id == "pm-4711"
+    assert delivery.sent_at is not None
+    events = list(delivery.invitation.events.values_list("kind", flat=True))
+    assert sorted(events) == ["delivered", "sent"]

@@ -4,6 +4,7 @@ import logging
 import time
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from invitations.models import Delivery
@@ -97,3 +98,26 @@ def test_the_firms_reply_to_address_and_a_configured_subject_are_used(smtp_serve
     assert "no-reply@byraportalen.local" in mail.message["From"]
     delivery.refresh_from_db()
     assert delivery.provider_message_id == mail.message["Message-ID"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_message_id_is_stored_before_the_mail_server_has_the_message(smtp_server):
+    delivery = DeliveryFactory()
+    stored_while_sending = []
+
+    def look_at_the_row(mail):
+        # What a report arriving at this moment would find (in the server's own thread).
+        try:
+            row = Delivery.objects.get(pk=delivery.pk)
+            stored_while_sending.append((row.status, row.provider_message_id))
+        finally:
+            connection.close()
+
+    smtp_server.handler.on_data = look_at_the_row
+
+    send_delivery.delay(delivery.pk)
+
+    (mail,) = smtp_server.received
+    assert stored_while_sending == [("sending", mail.message["Message-ID"])]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.provider_message_id) == ("sent", mail.message["Message-ID"])

@@ -30,7 +30,9 @@ def test_an_sms_goes_out_with_twilios_form_fields_and_auth(twilio_server, settin
     assert request.form["From"] == settings.TWILIO_FROM
     assert "Siffror & Co AB" in request.form["Body"]
     assert "http://testserver/inbjudan/" in request.form["Body"]
-    assert request.form["StatusCallback"] == "http://testserver/webhooks/twilio/status/"
+    assert request.form["StatusCallback"] == (
+        f"http://testserver/webhooks/twilio/status/{delivery.pk}/"
+    )
     delivery.refresh_from_db()
     assert delivery.status == "sent"
     assert delivery.provider_message_id.startswith("SM")
@@ -164,3 +166,58 @@ def test_without_twilio_credentials_the_sms_goes_to_the_local_outbox(settings, t
     delivery.refresh_from_db()
     assert delivery.status == "sent"
     assert delivery.provider_message_id.startswith("LOCAL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_callbacks_that_arrive_before_twilios_answer_are_kept(twilio_server, live_server, settings):
+    settings.SITE_URL = live_server.url
+    twilio_server.callbacks = ["sent", "delivered"]
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    # Both reached the portal while the worker still waited for the SDK call to return.
+    assert twilio_server.callback_responses == [204, 204]
+    (request,) = twilio_server.sent
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"  # the worker's later "sent" did not undo it
+    assert delivery.provider_message_id == request.sid
+    assert delivery.sent_at is not None
+    events = list(delivery.invitation.events.values_list("kind", flat=True))
+    assert sorted(events) == ["delivered", "sent"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_reported_before_twilios_answer_is_final(twilio_server, live_server, settings):
+    settings.SITE_URL = live_server.url
+    twilio_server.callbacks = ["undelivered"]
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    (request,) = twilio_server.sent
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error == "Twilio undelivered"
+    assert delivery.provider_message_id == request.sid
+    assert list(delivery.invitation.events.values_list("kind", flat=True)) == ["failed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_sms_left_unknown_by_a_timeout_is_settled_by_its_callback(
+    twilio_server, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+    settings.TWILIO_TIMEOUT = 0.3
+    twilio_server.answers.append("slow")
+    twilio_server.callbacks = ["delivered"]
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+    assert Delivery.objects.get(pk=delivery.pk).status == "unknown"
+
+    # The worker never learnt the SID; the callback names the delivery by its URL.
+    wait_until(lambda: twilio_server.callback_responses == [204], timeout=5)
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.provider_message_id == twilio_server.sent[0].sid

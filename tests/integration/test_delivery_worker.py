@@ -81,7 +81,9 @@ def test_a_wizard_batch_is_sent_by_the_worker_through_smtp_and_twilio(
     assert sms.form["From"] == TWILIO_FROM
     assert firm.name in sms.form["Body"]
     assert "http://testserver/inbjudan/" in sms.form["Body"]
-    assert sms.form["StatusCallback"] == "http://testserver/webhooks/twilio/status/"
+    sent_as = Delivery.objects.get(channel="sms", recipient=sms.form["To"])
+    assert sms.form["StatusCallback"] == f"http://testserver/webhooks/twilio/status/{sent_as.pk}/"
+    assert sent_as.provider_message_id == sms.sid
 
     sms_delivery = Delivery.objects.get(invitation=invitation, channel="sms")
     assert sms_delivery.provider_message_id.startswith("SM")

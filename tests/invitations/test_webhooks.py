@@ -218,3 +218,120 @@ def test_without_a_webhook_secret_anymail_reports_are_not_believed(client, setti
     delivery.refresh_from_db()
     assert delivery.status == "sent"
     assert not InvitationEvent.objects.exists()
+
+
+def _sending(channel="sms", **kwargs):
+    """A delivery whose worker is still waiting for the provider's answer."""
+    if channel == "sms":
+        invitation = InvitationFactory(user__mobile="+46701112233")
+        kwargs.update(invitation=invitation, recipient="+46701112233")
+    return DeliveryFactory(channel=channel, status="sending", attempts=1, **kwargs)
+
+
+def _status_url(delivery):
+    return f"{TWILIO_URL}{delivery.pk}/"
+
+
+def test_a_callback_for_an_sms_still_sending_finds_it_by_the_signed_url(client, twilio_token):
+    delivery = _sending()
+    url = _status_url(delivery)
+    params = {"MessageSid": "SM" + "2" * 32, "MessageStatus": "delivered"}
+
+    response = client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+
+    assert response.status_code == 204
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.provider_message_id == "SM" + "2" * 32
+    assert delivery.invitation.events.filter(kind="delivered").count() == 1
+
+
+def test_a_sent_callback_while_sending_leaves_the_sent_event_to_the_worker(client, twilio_token):
+    delivery = _sending()
+    url = _status_url(delivery)
+    params = {"MessageSid": "SM" + "2" * 32, "MessageStatus": "sent"}
+
+    client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert not InvitationEvent.objects.exists()
+
+
+def test_a_late_sent_callback_does_not_undo_delivered(client, twilio_token):
+    delivery = _sending()
+    url = _status_url(delivery)
+    for status in ("delivered", "sent", "queued"):
+        params = {"MessageSid": "SM" + "2" * 32, "MessageStatus": status}
+        client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+
+
+def test_a_callback_signed_for_another_deliverys_url_is_refused(client, twilio_token):
+    mine = _sending()
+    other = _sent_sms()
+    params = {"MessageSid": other.provider_message_id, "MessageStatus": "failed"}
+    signature = _signed(_status_url(mine), params)
+
+    response = client.post(_status_url(other), params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    assert response.status_code == 403
+    assert Delivery.objects.get(pk=other.pk).status == "sent"
+    assert Delivery.objects.get(pk=mine.pk).status == "sending"
+    assert not InvitationEvent.objects.exists()
+
+
+def test_a_callback_about_another_message_than_the_one_recorded_changes_nothing(
+    client, twilio_token
+):
+    # E.g. a straggler from an attempt before an operator's retry.
+    delivery = _sent_sms(sid="SM" + "3" * 32)
+    url = _status_url(delivery)
+    params = {"MessageSid": "SM" + "4" * 32, "MessageStatus": "undelivered"}
+
+    response = client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+
+    assert response.status_code == 204
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.provider_message_id) == ("sent", "SM" + "3" * 32)
+    assert not InvitationEvent.objects.exists()
+
+
+def test_an_email_report_is_matched_by_the_delivery_id_in_its_metadata(client, anymail_secret):
+    # Still sending: the row holds only the Message-ID we set, not the provider's id.
+    delivery = _sending(channel="email", provider_message_id="<own.id@testserver>")
+
+    _postmark(
+        client,
+        {
+            "RecordType": "Bounce",
+            "Type": "HardBounce",
+            "ID": 43,
+            "MessageID": "pm-0002",
+            "Email": delivery.recipient,
+            "BouncedAt": "2026-11-26T10:00:00Z",
+            "Description": "Mailbox does not exist",
+            "Metadata": {"delivery_id": str(delivery.pk)},
+        },
+        anymail_secret,
+    )
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.provider_message_id == "pm-0002"
+    assert delivery.invitation.events.filter(kind="bounced").count() == 1
+
+
+def test_an_email_report_naming_our_message_id_without_brackets_matches(client, anymail_secret):
+    delivery = _sent_email(message_id="<own.id@testserver>")
+
+    _postmark(
+        client,
+        {"RecordType": "Delivery", "MessageID": "own.id@testserver", "Recipient": "x"},
+        anymail_secret,
+    )
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
