@@ -109,8 +109,10 @@ def claim_delivery(*, delivery_id: int, now: datetime) -> Delivery | None:
         attempts=F("attempts") + 1,
         claimed_at=now,
         status_changed_at=now,
-        # A new message: an earlier attempt's id must not make its reports look wrong.
+        # A new message: an earlier attempt's id must not make its reports look wrong, and
+        # its send is not recorded yet.
         provider_message_id="",
+        sent_at=None,
     )
     if not claimed:
         return None
@@ -219,7 +221,8 @@ def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) ->
 
     The provider may have reported "sent" or "delivered" while the row was still sending: that
     later status stays, and the send itself (provider id, time, event) is recorded all the
-    same. A bounce or failure reported by then is final and is left as it is.
+    same, unless a report has recorded it already (``sent_at``). A bounce or failure reported
+    by then is final and is left as it is.
     """
     sending = Q(status=DeliveryStatus.SENDING)
     with transaction.atomic():
@@ -227,6 +230,7 @@ def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) ->
             pk=delivery.pk,
             claimed_at=delivery.claimed_at,
             status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED],
+            sent_at__isnull=True,
         ).update(
             status=Case(When(sending, then=Value(DeliveryStatus.SENT)), default=F("status")),
             status_changed_at=Case(When(sending, then=Value(now)), default=F("status_changed_at")),
@@ -628,9 +632,17 @@ def record_provider_event(
                 # timed out): the row keeps the provider's id for the reports to come.
                 delivery.provider_message_id = provider_message_id[:255]
                 update_fields.append("provider_message_id")
+            if new_status == DeliveryStatus.SENT and previous_status != DeliveryStatus.SENDING:
+                # This report writes the "sent" event, so it records the time too: a slow
+                # worker that comes back after the sweep then finds it and writes none.
+                delivery.sent_at = now
+                update_fields.append("sent_at")
             delivery.save(update_fields=update_fields)
         # The worker that still holds a sending row writes "sent" itself when it records.
-        if not (event_kind == EventKind.SENT and previous_status == DeliveryStatus.SENDING):
+        worker_records_it = (
+            event_kind == EventKind.SENT and previous_status == DeliveryStatus.SENDING
+        )
+        if not worker_records_it:
             label = delivery.get_channel_display()
             InvitationEvent.objects.create(
                 invitation_id=delivery.invitation_id,

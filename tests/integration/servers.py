@@ -126,7 +126,8 @@ class TwilioServer:
     ``callbacks`` are the statuses (e.g. "sent", "delivered") that it then posts to each
     accepted message's StatusCallback, signed with the auth token as Twilio signs them,
     before it answers the API request (a fast network can do that to us); their HTTP
-    statuses are kept in ``callback_responses``.
+    statuses are kept in ``callback_responses``. ``on_accept``, if set, is called with the
+    form of each accepted message before those callbacks.
     """
 
     account_sid: str
@@ -135,6 +136,7 @@ class TwilioServer:
     answers: deque = field(default_factory=deque)
     callbacks: list[str] = field(default_factory=list)
     callback_responses: list[int] = field(default_factory=list)
+    on_accept: object = None
 
     def start(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -211,6 +213,8 @@ class TwilioServer:
                     )
                 request.accepted = True
                 sid = request.sid = "SM" + uuid.uuid4().hex
+                if server.on_accept is not None:
+                    server.on_accept(form)
                 for status in server.callbacks:
                     params = {
                         "AccountSid": server.account_sid,

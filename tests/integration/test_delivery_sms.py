@@ -1,9 +1,13 @@
 """SMS through the official Twilio SDK against a local server that speaks Twilio's API."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
+from invitations.delivery import sweep_deliveries
 from invitations.models import Delivery
 from invitations.tasks import send_delivery
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
@@ -221,3 +225,30 @@ def test_an_sms_left_unknown_by_a_timeout_is_settled_by_its_callback(
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
     assert delivery.provider_message_id == twilio_server.sent[0].sid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_back_after_the_sweep_and_a_sent_callback_records_the_send_once(
+    twilio_server, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+
+    def sweep_while_twilio_holds_the_request(form):
+        # The worker looks dead to the sweep, which leaves the SMS unknown.
+        try:
+            later = timezone.now() + settings.DELIVERY_STUCK_AFTER + timedelta(seconds=1)
+            sweep_deliveries(now=later)
+        finally:
+            connection.close()
+
+    twilio_server.on_accept = sweep_while_twilio_holds_the_request
+    twilio_server.callbacks = ["sent"]
+    delivery = _sms_delivery()
+
+    send_delivery.delay(delivery.pk)
+
+    assert twilio_server.callback_responses == [204]
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert delivery.provider_message_id == twilio_server.sent[0].sid
+    assert list(delivery.invitation.events.values_list("kind", flat=True)) == ["sent"]

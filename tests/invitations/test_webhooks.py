@@ -335,3 +335,22 @@ def test_an_email_report_naming_our_message_id_without_brackets_matches(client, 
 
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
+
+
+def test_an_sms_left_unknown_is_settled_sent_by_twilios_callback(client, twilio_token):
+    # The worker timed out waiting for Twilio and never learnt the SID.
+    invitation = InvitationFactory(user__mobile="+46701112233")
+    delivery = DeliveryFactory(
+        invitation=invitation, channel="sms", recipient="+46701112233", status="unknown"
+    )
+    url = _status_url(delivery)
+    params = {"MessageSid": "SM" + "5" * 32, "MessageStatus": "sent"}
+
+    client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+    client.post(url, params, HTTP_X_TWILIO_SIGNATURE=_signed(url, params))
+
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert delivery.provider_message_id == "SM" + "5" * 32
+    assert delivery.sent_at is not None
+    assert delivery.invitation.events.filter(kind="sent").count() == 1
