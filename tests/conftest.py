@@ -18,6 +18,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def swedish_by_default():
+    """Each test starts in the default language.
+
+    LocaleMiddleware activates a request's language in the thread and leaves it active, so
+    without this a test after an English request would see English messages outside one.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser."""
