@@ -14,6 +14,9 @@ KEEP_DRAFTS = 5
 # Bounds what one session can hold, whatever is posted.
 MAX_DRAFT_ROWS = 500
 MAX_LENGTHS = {"full_name": 150, "email": 254, "mobile": 40, "username": 150}
+# Not in MAX_LENGTHS: a language is always posted, so it does not make a row filled.
+# Longer than any language code, so that a tampered value is refused, not cut to a valid one.
+MAX_LANGUAGE_LENGTH = 10
 
 
 class WizardDraft:

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
+
 from . import services
 from .models import BatchKind
 from .usernames import normalise_username, suggest_usernames, validate_username
 
-ROW_FIELDS = ("full_name", "email", "mobile", "username")
+ROW_FIELDS = ("full_name", "email", "mobile", "username", "language")
 
 _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -78,6 +80,13 @@ class NewUserRowForm(forms.Form):
     )
     mobile = forms.CharField(label=_("Mobilnummer"), required=False, max_length=40)
     username = forms.CharField(label=_("Användarnamn"), required=False, max_length=200)
+    # Empty (a draft from before the column, a post without it) means Swedish.
+    language = forms.ChoiceField(
+        label=_("Språk"),
+        choices=Language.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Välj svenska eller engelska som språk.")},
+    )
 
     def clean_email(self) -> str:
         return BaseUserManager.normalize_email(self.cleaned_data["email"])
@@ -85,6 +94,9 @@ class NewUserRowForm(forms.Form):
     def clean_mobile(self) -> str:
         value = self.cleaned_data["mobile"].strip()
         return parse_mobile(value) if value else ""
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or Language.SWEDISH
 
     def clean_username(self) -> str:
         username = normalise_username(self.cleaned_data["username"])
@@ -97,10 +109,11 @@ class NewUsersBatch:
     """All marked rows of a draft, checked as one batch: shape, then every business rule.
 
     ``draft_rows`` maps a client id to the row's values as typed (``full_name``,
-    ``email``, ``mobile``, ``username``, ``username_auto``, ``marked``). Validating fills
-    in a suggested username for each row that has none or kept the suggestion, writing it
-    back into ``draft_rows`` so that the page shows it. After ``is_valid()``, ``errors``
-    maps a client id (or ``services.BATCH``) to ``{field: [messages]}``.
+    ``email``, ``mobile``, ``username``, ``language``, ``username_auto``, ``marked``).
+    Validating fills in a suggested username for each row that has none or kept the
+    suggestion, writing it back into ``draft_rows`` so that the page shows it. After
+    ``is_valid()``, ``errors`` maps a client id (or ``services.BATCH``) to
+    ``{field: [messages]}``.
     """
 
     def __init__(self, draft_rows: dict[int, dict], *, accountant, firm):
@@ -172,6 +185,7 @@ class NewUsersBatch:
                     email=data["email"],
                     username=data["username"],
                     mobile=data["mobile"],
+                    language=data["language"],
                 )
             )
         return rows

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import Language, User
 from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
 
@@ -35,7 +35,9 @@ from .links import give_new_secret
 class NewUserRow:
     """One marked row of the wizard, its shape already checked (see ``invitations.forms``).
 
-    ``mobile`` is E.164 or empty; ``username`` and ``email`` are as they will be stored.
+    ``mobile`` is E.164 or empty; ``username`` and ``email`` are as they will be stored;
+    ``language`` (an ``accounts.models.Language``) is the one the invitation and the
+    portal speak to the user.
     """
 
     client_id: int
@@ -43,6 +45,7 @@ class NewUserRow:
     email: str
     username: str
     mobile: str = ""
+    language: str = Language.SWEDISH
 
 
 BATCH = "__batch__"  # the key of errors that belong to the whole batch, not to one row
@@ -249,9 +252,9 @@ def invite_new_users(
       clients are locked, so of two accountants submitting the same client at once one
       wins and the other gets ``RowsRefused`` for that row; nothing is written then;
     - each user has no usable password and is inactive until they accept (the acceptance
-      sets both), a membership in the row's client, a pending invitation with a fresh
-      secret, an e-mail delivery, an SMS delivery when a mobile number was given, and a
-      "created" event naming ``accountant``;
+      sets both), the row's language (the invitation is written in it), a membership in
+      the row's client, a pending invitation with a fresh secret, an e-mail delivery, an SMS
+      delivery when a mobile number was given, and a "created" event naming ``accountant``;
     - the deliveries are queued by one task after commit;
     - the same ``submission_key`` twice (double click, reload, two tabs) returns the batch
       of the first, and creates nothing more.
@@ -269,6 +272,7 @@ def invite_new_users(
                 full_name=row.full_name,
                 email=row.email,
                 mobile=row.mobile,
+                language=row.language,
                 is_active=False,
             )
             user.set_unusable_password()

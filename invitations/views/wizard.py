@@ -30,12 +30,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Language
 from bureau.access import accountant_required
 from clients.models import ClientCompany
 from clients.selectors import clients_awaiting_users
 
 from .. import selectors, services
-from ..drafts import MAX_LENGTHS, WizardDraft
+from ..drafts import MAX_LANGUAGE_LENGTH, MAX_LENGTHS, WizardDraft
 from ..forms import NewUsersBatch, WizardChoiceForm
 from ..models import BatchKind, Channel, InvitationBatch
 
@@ -185,6 +186,7 @@ def _posted_rows(post) -> dict[int, dict]:
             name: post.get(f"r{client_id}-{name}", "").strip()[:limit]
             for name, limit in MAX_LENGTHS.items()
         }
+        values["language"] = post.get(f"r{client_id}-language", "").strip()[:MAX_LANGUAGE_LENGTH]
         marked = post.get(f"r{client_id}-marked") == "1"
         if auto_marking and (values["full_name"] or values["email"]):
             marked = True
@@ -249,6 +251,7 @@ def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None
             "batch_errors": batch_errors,
             "has_errors": bool(errors),
             "error_rows": [row for row in rows if row.errors],
+            "languages": Language.choices,
         },
     )
 
@@ -286,6 +289,10 @@ class ReviewRow:
             return ""
         number = phonenumbers.parse(self.user.mobile)
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    @property
+    def language(self) -> str:
+        return Language(self.user.language).label
 
 
 @accountant_required

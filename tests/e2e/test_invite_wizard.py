@@ -87,6 +87,8 @@ def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_w
     page.get_by_label("Namn, Beta Måleri AB", exact=True).press_sequentially("Søren Ærø")
     page.get_by_label("Användarens e-post, Beta Måleri AB").press_sequentially("soren@beta.test")
     expect(page.get_by_label("Användarnamn, Beta Måleri AB")).to_have_value("soren.aero")
+    expect(page.get_by_label("Språk, Beta Måleri AB")).to_have_value("sv")
+    page.get_by_label("Språk, Beta Måleri AB").select_option("en")
     page.get_by_label("Namn, Gamma Frakt AB", exact=True).press_sequentially("Łukasz Nowak")
     page.get_by_label("Användarens e-post, Gamma Frakt AB").press_sequentially("lukasz@gamma.test")
     expect(page.get_by_label("Användarnamn, Gamma Frakt AB")).to_have_value("lukasz.nowak")
@@ -102,9 +104,11 @@ def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_w
     page.get_by_label("Sök klient").fill("")
     page.get_by_role("button", name="Sök", exact=True).click()
     expect(page.get_by_label("Namn, Alfa Bygg AB", exact=True)).to_have_value("Åsa Öberg")
+    expect(page.get_by_label("Språk, Beta Måleri AB")).to_have_value("en")
 
     page.get_by_role("button", name="Granska").click()
     expect(page.get_by_role("cell", name="asa.oberg", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Engelska", exact=True)).to_have_count(1)
     snapshot(page, "3-granska")
     page.get_by_role("button", name="Skapa och bjud in användare").click()
 
@@ -116,6 +120,7 @@ def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_w
     assert Invitation.objects.count() == 3
     assert Delivery.objects.filter(channel="sms").count() == 1
     assert str(User.objects.get(email="asa@alfa.test").mobile) == "+46701234567"
+    assert User.objects.get(email="soren@beta.test").language == "en"
 
     page.go_back()  # the review page again: it leads to the result, never a second set
     expect(page.get_by_role("heading", name="3 användare skapade och inbjudna")).to_be_visible()

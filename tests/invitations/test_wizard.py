@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from clients.models import ClientCompany, ClientRight
-from invitations.models import Delivery, Invitation, InvitationBatch
+from invitations.messages import invitation_email, invitation_sms
+from invitations.models import Channel, Delivery, Invitation, InvitationBatch
 from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, valid_org_number
 from tests.clients.factories import (
@@ -37,7 +38,9 @@ def key_of(step_url: str) -> uuid.UUID:
     return uuid.UUID(re.search(r"bjud-in/([0-9a-f-]{36})/", step_url).group(1))
 
 
-def fields(client, *, name="", email="", mobile="", username="", marked=True) -> dict:
+def fields(
+    client, *, name="", email="", mobile="", username="", language=None, marked=True
+) -> dict:
     data = {
         "row": [str(client.pk)],
         f"r{client.pk}-full_name": name,
@@ -45,6 +48,8 @@ def fields(client, *, name="", email="", mobile="", username="", marked=True) ->
         f"r{client.pk}-mobile": mobile,
         f"r{client.pk}-username": username,
     }
+    if language is not None:  # None: a post without the select, as before the column
+        data[f"r{client.pk}-language"] = language
     if marked:
         data[f"r{client.pk}-marked"] = "1"
     return data
@@ -284,6 +289,60 @@ def test_another_firms_batch_is_not_shown(accountant_client, db):
 # --- Validation ------------------------------------------------------------------------------
 
 
+def test_each_row_has_its_language_swedish_by_default_and_the_invitation_speaks_it(
+    accountant_client, accountant, firm
+):
+    alfa = administered_client(accountant, firm, name="Alfa Bygg AB")
+    beta = administered_client(accountant, firm, name="Beta Måleri AB")
+    step = start(accountant_client)
+
+    page = page_text(accountant_client.get(step))
+    select = re.search(rf'<select name="r{alfa.pk}-language".*?</select>', page, re.S).group(0)
+    assert '<option value="sv">Svenska</option>' in select
+    assert '<option value="en">Engelska</option>' in select
+
+    response = accountant_client.post(
+        step,
+        rows_post(
+            fields(alfa, name="Åsa Öberg", email="asa@alfa.test", mobile="0701234567"),
+            fields(
+                beta, name="John Smith", email="john@beta.test", mobile="0731234567", language="en"
+            ),
+        ),
+    )
+    review = page_text(accountant_client.get(response.url))
+    assert re.search(r"asa\.oberg</span></td>\s*<td>Svenska</td>", review)
+    assert re.search(r"john\.smith</span></td>\s*<td>Engelska</td>", review)
+
+    # "Ändra" shows the choice again.
+    marked = page_text(accountant_client.get(f"{step}?visa=markerade"))
+    assert re.search(rf'name="r{beta.pk}-language".*?<option value="en" selected>', marked, re.S)
+
+    result = page_text(accountant_client.post(response.url, follow=True))
+    assert result.count("<td>Engelska</td>") == 1 and result.count("<td>Svenska</td>") == 1
+
+    john = User.objects.get(email="john@beta.test")
+    assert john.language == "en"
+    assert User.objects.get(email="asa@alfa.test").language == "sv"
+    email = invitation_email(Delivery.objects.get(invitation__user=john, channel=Channel.EMAIL))
+    assert email.subject == f"{firm.name} has invited you to Byråportalen"
+    assert '<html lang="en">' in email.alternatives[0].content
+    sms = invitation_sms(Delivery.objects.get(invitation__user=john, channel=Channel.SMS))
+    assert sms.body.startswith(f"{firm.name} has invited you to Byråportalen.")
+    swedish = User.objects.get(email="asa@alfa.test")
+    sms = invitation_sms(Delivery.objects.get(invitation__user=swedish, channel=Channel.SMS))
+    assert sms.body.startswith(f"{firm.name} har bjudit in dig till Byråportalen.")
+
+
+def test_without_javascript_the_language_is_kept(accountant_client, accountant, firm):
+    client = administered_client(accountant, firm)
+    step = start(accountant_client)
+    row = fields(client, name="John Smith", email="john@k.test", language="en", marked=False)
+    review_url = accountant_client.post(step, rows_post(row, marking="auto")).url
+    accountant_client.post(review_url)
+    assert User.objects.get(email="john@k.test").language == "en"
+
+
 def refused(http, step_url, *rows):
     """Posts the rows for review; asserts the page came back with errors and nothing exists."""
     users_before = User.objects.count()
@@ -333,6 +392,20 @@ def test_each_row_field_is_checked(accountant_client, accountant, firm, values, 
     client = administered_client(accountant, firm)
     html = refused(accountant_client, start(accountant_client), fields(client, **values))
     assert_field_error(html, client, field, message)
+
+
+@pytest.mark.parametrize("language", ["de", "english", "x" * 300])
+def test_a_tampered_language_is_refused_on_its_row(accountant_client, accountant, firm, language):
+    client = administered_client(accountant, firm)
+    other = administered_client(accountant, firm)
+    html = refused(
+        accountant_client,
+        start(accountant_client),
+        fields(client, name="Kalle Ek", email="k@ek.test", language=language),
+        fields(other, name="Lena Ek", email="l@ek.test", language="en"),
+    )
+    assert_field_error(html, client, "language", "Välj svenska eller engelska som språk.")
+    assert f'id="r{other.pk}-language-error"' not in html
 
 
 def test_an_email_of_an_existing_user_points_to_inviting_existing_users(
@@ -492,7 +565,13 @@ def test_the_submit_costs_the_same_queries_for_1_and_20_rows(
     clients = [administered_client(accountant, firm) for _ in range(count)]
     step = start(accountant_client)
     rows = [
-        fields(c, name=f"Person Nummer {n}", email=f"p{n}@k.test", mobile="0701234567")
+        fields(
+            c,
+            name=f"Person Nummer {n}",
+            email=f"p{n}@k.test",
+            mobile="0701234567",
+            language=("sv", "en")[n % 2],
+        )
         for n, c in enumerate(clients)
     ]
     review_url = accountant_client.post(step, rows_post(*rows)).url
