@@ -2,6 +2,11 @@
 
 Every response of these views is rate-limited per client address and per secret; a
 limited request gets a friendly 429 page and nothing happens.
+
+The page of a known link speaks the invited user's language (the one their invitation was
+written in), not the browser's, unless the visitor chose one in the header menu (the
+language cookie). Accepting sets that cookie to the user's language if none is set, so the
+portal behind the link goes on in the same language.
 """
 
 from django.conf import settings
@@ -9,7 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -43,6 +48,36 @@ def _too_many(request):
     return response
 
 
+def _chosen_language(request) -> str | None:
+    """The language the visitor chose in the header menu, if any (and still offered)."""
+    try:
+        return translation.get_supported_language_variant(
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        )
+    except LookupError:
+        return None
+
+
+def _speak_users_language(request, user) -> None:
+    if _chosen_language(request) is None:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def _keep_users_language(request, response, user) -> None:
+    if _chosen_language(request) is None:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -53,6 +88,7 @@ def accept(request, secret):
     invitation = services.find_invitation_by_secret(secret)
     if invitation is None:
         return render(request, "invitations/acceptance/unknown.html", status=404)
+    _speak_users_language(request, invitation.user)
     context = {"invitation": invitation, "secret": secret}
     if invitation.status == InvitationStatus.ACCEPTED:
         return render(request, "invitations/acceptance/already_accepted.html", context)
@@ -73,7 +109,9 @@ def accept(request, secret):
             )
             return render(request, template, context)
         login(request, invitation.user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("documents:start")
+        response = redirect("documents:start")
+        _keep_users_language(request, response, invitation.user)
+        return response
     return render(request, "invitations/acceptance/accept.html", {**context, "form": form})
 
 

@@ -325,3 +325,71 @@ def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(client, inv
 
     assert first == [404, 404, 429]
     assert second.status_code == 404
+
+
+# --- The language of the page: the invited user's, unless the visitor chose one -------------
+
+
+@pytest.fixture
+def english_invitation(invitation):
+    invitation.user.language = "en"
+    invitation.user.save(update_fields=["language"])
+    return invitation
+
+
+def test_the_page_speaks_the_invited_users_language_not_the_browsers(
+    client, english_invitation, invitation
+):
+    page = client.get(accept_url(invitation.secret), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<html lang="en">' in page
+    assert "Welcome to Byråportalen" in page and "Activate your account and log in" in page
+
+    response = client.post(
+        accept_url(invitation.secret),
+        {"new_password1": "abc", "new_password2": "abd"},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert "The two password fields didn’t match." in response.content.decode()
+
+
+def test_a_swedish_user_gets_swedish_in_an_english_browser(client, invitation):
+    page = client.get(accept_url(invitation.secret), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="sv">' in page
+    assert "Välkommen till Byråportalen" in page
+
+
+def test_a_lapsed_link_also_speaks_the_users_language(client, english_invitation):
+    english_invitation.expires_at = timezone.now() - timedelta(minutes=1)
+    english_invitation.save(update_fields=["expires_at"])
+    page = client.get(accept_url(english_invitation.secret), HTTP_ACCEPT_LANGUAGE="sv")
+    assert '<html lang="en">' in page.content.decode()
+
+
+def test_a_language_chosen_in_the_header_menu_wins(client, english_invitation, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get(accept_url(english_invitation.secret)).content.decode()
+    assert '<html lang="sv">' in page
+    assert "Välkommen till Byråportalen" in page
+
+    response = client.post(
+        accept_url(english_invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies  # the choice is kept
+    assert '<html lang="sv">' in client.get(response.url).content.decode()
+
+
+def test_after_accepting_the_portal_goes_on_in_the_users_language(
+    client, english_invitation, settings
+):
+    response = client.post(
+        accept_url(english_invitation.secret),
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+    start = client.get(response.url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<html lang="en">' in start
