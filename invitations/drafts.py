@@ -9,6 +9,8 @@ with two runs do not mix. The session keeps the newest few drafts only.
 
 import uuid
 
+from accounts.models import Language
+
 SESSION_KEY = "invitation_wizard_drafts"
 KEEP_DRAFTS = 5
 # Bounds what one session can hold, whatever is posted.
@@ -17,6 +19,8 @@ MAX_LENGTHS = {"full_name": 150, "email": 254, "mobile": 40, "username": 150}
 # Not in MAX_LENGTHS: a language is always posted, so it does not make a row filled.
 # Longer than any language code, so that a tampered value is refused, not cut to a valid one.
 MAX_LANGUAGE_LENGTH = 10
+# Choosing another language than this one is typing too: the choice survives paging.
+DEFAULT_LANGUAGE = Language.SWEDISH
 
 
 class WizardDraft:
@@ -65,7 +69,9 @@ class WizardDraft:
     def update_rows(self, posted: dict[int, dict]) -> None:
         """Takes the rows of one page as posted; an untouched, unmarked row is dropped."""
         for client_id, values in posted.items():
-            filled = any(values.get(field) for field in MAX_LENGTHS)
+            filled = any(values.get(field) for field in MAX_LENGTHS) or values.get(
+                "language", DEFAULT_LANGUAGE
+            ) not in ("", DEFAULT_LANGUAGE)
             if not filled and not values.get("marked"):
                 self.rows.pop(client_id, None)
             elif client_id in self.rows or len(self.rows) < MAX_DRAFT_ROWS:

@@ -164,6 +164,17 @@ def test_filled_rows_survive_paging_and_searching(accountant_client, accountant,
     assert "Klient 00 AB" in marked_only and "Klient 01 AB" not in marked_only
 
 
+def test_a_language_chosen_before_typing_survives_paging(accountant_client, accountant, firm):
+    clients = [administered_client(accountant, firm, name=f"Klient {n:02d} AB") for n in range(30)]
+    step = start(accountant_client)
+    accountant_client.post(
+        step, rows_post(fields(clients[1], language="en", marked=False), action="", goto="2")
+    )
+    page_one = page_text(accountant_client.get(step))
+    assert re.search(rf'name="r{clients[1].pk}-language".*?value="en" selected', page_one, re.S)
+    assert "<strong data-marked-count>0</strong>" in page_one
+
+
 def test_without_javascript_a_row_with_a_name_and_an_email_counts_as_marked(
     accountant_client, accountant, firm
 ):
