@@ -69,7 +69,7 @@ def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_serve
     page.get_by_role("button", name="Logga in").click()
     page.goto(f"{live_server.url}/inbjudningar/")
 
-    expect(page.get_by_role("heading", name="Inbjudningar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inbjudningar", level=1)).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(4)
     expect(page.get_by_text("No such user")).to_be_visible()
     snapshot(page, "delivery-overview")
