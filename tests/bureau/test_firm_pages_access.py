@@ -77,3 +77,19 @@ def test_a_client_users_posts_to_the_firm_pages_are_refused_and_change_nothing(
     assert ClientCompany.objects.count() == clients_before
     assert InvitationBatch.objects.get().pk == batch.pk
     assert Document.objects.get().status == document.status
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, client_user_of_the_firm):
+    _, invitation, batch, document = client_user_of_the_firm
+    client.logout()
+    urls = [
+        *firm_urls(invitation, batch, document),
+        reverse("home"),
+        reverse("documents:start"),
+        reverse("documents:download", kwargs={"pk": document.pk}),
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
