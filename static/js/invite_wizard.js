@@ -4,6 +4,11 @@
  *
  * The page works without this file (the server marks filled rows and suggests usernames);
  * the server also has the last word on every username, since only it knows which are taken.
+ *
+ * The script may arrive after the person has started typing (it is deferred, and a slow
+ * phone or a cold browser is slow): when it starts, it treats what was typed meanwhile as
+ * if it had been typed now, then sets data-enhanced on each form it took over, so that
+ * tests (and anything else) can wait for that instead of for time.
  */
 (function () {
   "use strict";
@@ -123,7 +128,31 @@
       showMarked(row);
     });
 
+    // What happened before this script ran: the server rendered each field's default value
+    // and each box's default state, so anything else was done by the person meanwhile.
+    function changedBeforeStart(element) {
+      if (!element) return false;
+      if (element.type === "checkbox") return element.checked !== element.defaultChecked;
+      return element.value !== element.defaultValue;
+    }
+    form.querySelectorAll("[data-row]").forEach(function (row) {
+      var box = row.querySelector("[data-mark]");
+      var username = field(row, "username");
+      var auto = row.querySelector("[data-username-auto]");
+      if (changedBeforeStart(box)) row.dataset.untickedByHand = box.checked ? "0" : "1";
+      if (changedBeforeStart(username) && auto) auto.value = username.value.trim() ? "" : "1";
+      if (changedBeforeStart(field(row, "full_name"))) suggestUsername(row);
+      if (changedBeforeStart(field(row, "full_name")) || changedBeforeStart(field(row, "email"))) {
+        markFromTyping(row);
+      }
+      showMarked(row);
+      if (Array.prototype.some.call(row.querySelectorAll("input, select"), changedBeforeStart)) {
+        dirty = true;
+      }
+    });
+
     updateCount();
+    form.dataset.enhanced = "true";
   }
 
   function submitOnce() {
@@ -137,6 +166,7 @@
           button.setAttribute("aria-busy", "true");
         }
       });
+      form.dataset.enhanced = "true";
     });
   }
 

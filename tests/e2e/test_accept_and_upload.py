@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from invitations import delivery
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import (
     ClientCompanyFactory,
@@ -15,6 +15,7 @@ from tests.clients.factories import (
     ClientRightFactory,
 )
 from tests.documents.factories import tiny_pdf
+from tests.e2e.browser import log_in, log_out
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 NEW_PASSWORD = "Solros-Kvitto-2026"
@@ -56,12 +57,9 @@ def test_invited_user_accepts_sends_a_receipt_and_the_accountant_sees_it(live_se
     page.get_by_role("button", name="Skicka underlag").click()
     expect(page.get_by_text("Tack! 1 fil har skickats till Byrå Ekonomi AB.")).to_be_visible()
     expect(page.get_by_test_id("sent-documents")).to_contain_text("kvitto-lunch.pdf")
-    page.get_by_role("button", name="Logga ut").click()
+    log_out(page)
 
-    page.goto(f"{live_server.url}/logga-in/")
-    page.get_by_label("Användarnamn").fill(accountant.username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, accountant)
     page.get_by_role("link", name="Inkommet underlag").click()
     row = page.get_by_role("row", name=re.compile("kvitto-lunch.pdf"))
     expect(row).to_contain_text("Solrosens Bageri AB")

@@ -3,8 +3,7 @@
 With SCREENSHOTS_DIR set, each page is also saved there as a PNG, for a person to look at.
 """
 
-import os
-from pathlib import Path
+import re
 
 import pytest
 from django.utils import timezone
@@ -13,16 +12,10 @@ from playwright.sync_api import expect
 from invitations.tasks import send_delivery
 from tests.accounts.factories import PASSWORD
 from tests.bureau.factories import AccountantFactory, FirmFactory
+from tests.e2e.browser import log_in, snapshot
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def snapshot(page, name: str) -> None:
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_server):
@@ -63,10 +56,7 @@ def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_serve
                 last_error=error if sms_status == "unknown" else "",
             )
 
-    page.goto(f"{live_server.url}/logga-in/")
-    page.get_by_label("Användarnamn").fill(karin.username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, karin)
     page.goto(f"{live_server.url}/inbjudningar/")
 
     expect(page.get_by_role("heading", name="Inbjudningar", level=1)).to_be_visible()
@@ -111,7 +101,7 @@ def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
     snapshot(page, "delivery-outbox")
 
     page.locator("article[data-kind=email] .outbox-body a[href*='/inbjudan/']").click()
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/inbjudan/[\w-]+/$"))
     expect(page.locator("body")).to_contain_text("Fisk & Skaldjur AB")
     snapshot(page, "delivery-outbox-link-followed")
 
@@ -127,6 +117,9 @@ def test_an_admin_retries_a_failed_delivery(page, live_server):
     page.fill("#id_username", admin_user.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    expect(
+        page.get_by_role("link", name="Logga ut").or_(page.locator("#logout-form"))
+    ).to_be_visible()
     page.goto(f"{live_server.url}/admin/invitations/delivery/?status__exact=failed")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     snapshot(page, "delivery-admin-failed")

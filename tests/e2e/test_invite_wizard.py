@@ -4,37 +4,20 @@ With SCREENSHOTS_DIR set, each step is also saved there as a PNG (1400 px wide),
 person to look at the pages.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
 from invitations.models import Delivery, Invitation
-from tests.accounts.factories import PASSWORD
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
 )
-
-
-def snapshot(page, name: str) -> None:
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def log_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/logga-in/")
-    page.get_by_label("Användarnamn").fill(user.username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+from tests.e2e.browser import log_in, snapshot, wait_until_enhanced
 
 
 @pytest.fixture
@@ -75,6 +58,7 @@ def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_w
     page.get_by_role("button", name="Nästa").click()
 
     expect(page.get_by_text("Du måste vara systemadministratör på klienten")).to_be_visible()
+    wait_until_enhanced(page)
     alfa = clients["Alfa Bygg AB"]
     alfa_row = page.locator(f"#r{alfa.pk}")
     page.get_by_label("Namn, Alfa Bygg AB", exact=True).press_sequentially("Åsa Öberg")
@@ -110,6 +94,7 @@ def test_an_accountant_creates_and_invites_three_users(live_server, page, firm_w
     page.get_by_role("button", name="Granska").click()
     expect(page.get_by_role("cell", name="asa.oberg", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Engelska", exact=True)).to_have_count(1)
+    wait_until_enhanced(page, "form[data-submit-once]")
     snapshot(page, "3-granska")
     page.get_by_role("button", name="Skapa och bjud in användare").click()
 
@@ -135,12 +120,14 @@ def test_an_accountant_errors_are_shown_next_to_the_fields(live_server, page, fi
     log_in(page, live_server, accountant)
     page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
     page.get_by_role("button", name="Nästa").click()
+    wait_until_enhanced(page)
     page.get_by_label("Namn, Alfa Bygg AB", exact=True).fill("Åsa Öberg")
     page.get_by_label("Användarens e-post, Alfa Bygg AB").fill("asa@")
     page.get_by_label("Mobilnummer, Alfa Bygg AB").fill("08-123 456 78")
     page.get_by_role("button", name="Granska").click()
 
     summary = page.locator("#error-summary")
+    wait_until_enhanced(page)
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Ange en giltig e-postadress")
     snapshot(page, "2-fel")
@@ -167,6 +154,7 @@ def test_an_accountant_invites_existing_users(live_server, page, firm_with_clien
     page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
     page.get_by_label("Bjud in befintliga användare").check()
     page.get_by_role("button", name="Nästa").click()
+    wait_until_enhanced(page)
     page.get_by_label("Markera Nils Nilsson").check()
     page.get_by_label("Markera Olga Olsson").check()
     expect(page.locator("[data-marked-count]")).to_have_text("2")
@@ -178,3 +166,46 @@ def test_an_accountant_invites_existing_users(live_server, page, firm_with_clien
     expect(page.get_by_text("Per Persson")).to_have_count(0)
     snapshot(page, "befintliga-3-klart")
     assert Invitation.objects.filter(status="pending").count() == 2
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_what_is_typed_before_the_script_arrives_is_marked_when_it_does(
+    live_server, page, firm_with_clients
+):
+    """A slow phone: the person types while the page's script is still on its way."""
+    accountant, clients = firm_with_clients
+    log_in(page, live_server, accountant)
+    page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
+    held = []
+    page.route(
+        "**/js/invite_wizard.js", lambda route: held.append(route)
+    )  # the script waits until released
+    page.get_by_role("button", name="Nästa").click()
+
+    page.get_by_label("Namn, Alfa Bygg AB", exact=True).fill("Åsa Öberg")
+    page.get_by_label("Användarens e-post, Alfa Bygg AB").fill("asa@alfa.test")
+    page.get_by_label("Namn, Beta Måleri AB", exact=True).fill("Bo Berg")
+    page.get_by_label("Användarnamn, Beta Måleri AB").fill("bo.egen")
+    page.get_by_label("Användarens e-post, Beta Måleri AB").fill("bo@beta.test")
+    page.get_by_label("Namn, Gamma Frakt AB", exact=True).fill("Cia Ceder")
+    assert held, "the page asked for its script"
+    expect(page.locator("#wizard-form")).not_to_have_attribute("data-enhanced", "true")
+    expect(page.get_by_label("Användarnamn, Alfa Bygg AB")).to_have_value("")
+    expect(page.get_by_label("Markera Alfa Bygg AB")).not_to_be_checked()
+
+    held[0].continue_()
+    wait_until_enhanced(page)
+    expect(page.get_by_label("Användarnamn, Alfa Bygg AB")).to_have_value("asa.oberg")
+    expect(page.get_by_label("Markera Alfa Bygg AB")).to_be_checked()
+    expect(page.locator(f"#r{clients['Alfa Bygg AB'].pk}")).to_have_class(re.compile(r"\bmarked\b"))
+    # A username typed by hand is the person's own; a name without an e-mail marks nothing.
+    expect(page.get_by_label("Användarnamn, Beta Måleri AB")).to_have_value("bo.egen")
+    expect(page.get_by_label("Markera Beta Måleri AB")).to_be_checked()
+    expect(page.get_by_label("Användarnamn, Gamma Frakt AB")).to_have_value("cia.ceder")
+    expect(page.get_by_label("Markera Gamma Frakt AB")).not_to_be_checked()
+    expect(page.locator("[data-marked-count]")).to_have_text("2")
+
+    page.get_by_role("button", name="Granska").click()
+    expect(page.get_by_role("cell", name="bo.egen", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="asa.oberg", exact=True)).to_be_visible()
