@@ -1,6 +1,7 @@
 """The directions the code's imports must keep, read from the source itself (issue 11).
 
 - ``invitations.delivery`` (the outbox) is called by the services and never calls them;
+- ``bureau`` (firms and accountants) knows nothing of ``clients``, which builds on it.
 """
 
 import ast
@@ -37,6 +38,7 @@ def sources(folder: str) -> list[Path]:
     ("folder", "forbidden"),
     [
         ("invitations/delivery", ("invitations.services", "invitations.tasks")),
+        ("bureau", ("clients",)),
     ],
 )
 def test_a_layer_never_imports_the_one_above_it(folder, forbidden):
