@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from accounts.models import User
 from bureau.models import Firm
-from clients.models import ClientRight
+from clients.selectors import accountant_is_system_admin
 
 from ..delivery import enqueue_deliveries, enqueue_renewal_notice, promised_deliveries
 from ..links import find_invitation_by_secret, give_new_secret
@@ -69,11 +69,7 @@ def manageable_invitations(*, accountant: User, firm: Firm) -> QuerySet[Invitati
     """Invitations ``accountant`` may resend or revoke: their own firm's, on clients where
     they are system administrator."""
     return Invitation.objects.filter(client__firm=firm).filter(
-        Exists(
-            ClientRight.objects.filter(
-                client=OuterRef("client"), accountant=accountant, is_system_admin=True
-            )
-        )
+        accountant_is_system_admin(accountant, client="client")
     )
 
 
