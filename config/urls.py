@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import views as account_views
 from bureau import views as bureau_views
 
 urlpatterns = [
@@ -14,13 +15,15 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
+    path("passnycklar/", include("passkeys.urls")),
     # The language menu is on the login page too, so choosing a language needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("klienter/", include("clients.urls")),
     path("inbjudningar/", include("invitations.urls")),
     path("inbjudan/", include("invitations.acceptance_urls")),
-    path("underlag/", include("documents.urls")),
+    # The client's pages under /underlag/ (the installed app's scope), the firm's elsewhere.
+    path("", include("documents.urls")),
     path("webhooks/", include("invitations.delivery.urls")),
     path("admin/", admin.site.urls),
 ]

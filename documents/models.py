@@ -50,12 +50,20 @@ class Document(models.Model):
     )
     handled_at = models.DateTimeField(_("hanterat"), null=True, blank=True)
     created_at = models.DateTimeField(_("inskickat"), auto_now_add=True)
+    # The id the client's app gave the file on the phone: a retried or repeated send of the
+    # same file finds this row instead of making a second one. Empty for plain form posts.
+    upload_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("underlag")
         verbose_name_plural = _("underlag")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["client", "-created_at"], name="document_client_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "upload_id"], name="document_upload_id_once_per_user"
+            )
+        ]
 
     def __str__(self):
         return self.original_name

@@ -1,12 +1,13 @@
 """Writes of underlag: a client user's submission, an accountant marking one handled."""
 
 import secrets
+import uuid
 from datetime import datetime
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
@@ -48,23 +49,76 @@ def submit_documents(
     documents = []
     try:
         for upload in files:
-            document = Document(
-                client=client,
-                uploaded_by=uploader,
-                stored_token=secrets.token_urlsafe(24),
-                original_name=PurePath(upload.name).name[:255],
-                content_type=sniffed_content_type(upload),
-                size=upload.size,
-                comment=comment.strip(),
+            documents.append(
+                _stored(uploader=uploader, client=client, upload=upload, comment=comment)
             )
-            document.file.save(document.original_name, upload, save=False)
-            documents.append(document)
         with transaction.atomic():
             return Document.objects.bulk_create(documents)
     except Exception:
         for document in documents:
             document.file.delete(save=False)
         raise
+
+
+def _stored(
+    *, uploader: User, client: ClientCompany, upload: UploadedFile, comment: str, upload_id=None
+) -> Document:
+    """An unsaved Document whose file is already in storage under an unguessable name."""
+    document = Document(
+        client=client,
+        uploaded_by=uploader,
+        stored_token=secrets.token_urlsafe(24),
+        original_name=PurePath(upload.name).name[:255],
+        content_type=sniffed_content_type(upload),
+        size=upload.size,
+        comment=comment.strip(),
+        upload_id=upload_id,
+    )
+    document.file.save(document.original_name, upload, save=False)
+    return document
+
+
+def submit_document_once(
+    *,
+    uploader: User,
+    client: ClientCompany,
+    upload: UploadedFile,
+    upload_id: uuid.UUID,
+    comment: str = "",
+) -> tuple[Document, bool]:
+    """Stores one file the client's app sent, once per ``upload_id``; returns the Document
+    and whether this call created it.
+
+    The app gives every file an id on the phone and sends it again until it hears back, so
+    the same id may arrive twice, even at the same moment: the database's unique constraint
+    on (uploader, upload_id) lets one of them write, and the other gets the stored row back
+    (its own copy of the file is deleted again). The file is judged exactly as in
+    ``submit_documents``; ValidationError names it.
+    """
+    if not ClientMembership.objects.filter(user=uploader, client=client).exists():
+        raise PermissionDenied
+    earlier = Document.objects.filter(uploaded_by=uploader, upload_id=upload_id).first()
+    if earlier is not None:
+        return earlier, False
+    problems = problems_with(upload)
+    if problems:
+        raise ValidationError(problems)
+    document = _stored(
+        uploader=uploader, client=client, upload=upload, comment=comment, upload_id=upload_id
+    )
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        document.file.delete(save=False)
+        earlier = Document.objects.filter(uploaded_by=uploader, upload_id=upload_id).first()
+        if earlier is None:
+            raise
+        return earlier, False
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document, True
 
 
 def mark_handled(*, accountant: User, firm: Firm, document_id: int, now: datetime) -> bool:

@@ -2,11 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
@@ -14,15 +17,21 @@ from django.views.decorators.http import require_POST
 from bureau.access import accountant_required
 from bureau.models import FirmMembership
 from bureau.navigation import redirect_back
+from passkeys.selectors import passkeys_of
 
-from . import selectors, services
+from . import client_app, selectors, services
 from .forms import FirmDocumentsFilter, SubmissionForm
 
 FIRM_PAGE_SIZE = 50
 
 
+@login_not_required
 def start(request):
-    """The client user's own page: their company, their firm, the apps, "Skicka underlag"."""
+    """The client user's own page and the app's start: "Skicka underlag", what was sent,
+    installing the app, passkeys."""
+    if not request.user.is_authenticated:
+        # The app's own login page, inside its scope (the firm's login is outside it).
+        return redirect_to_login(request.get_full_path(), reverse("documents:app_login"))
     if FirmMembership.objects.filter(user=request.user).exists():
         return redirect("documents:firm_list")
     clients = selectors.client_companies_of(user=request.user)
@@ -62,8 +71,10 @@ def start(request):
             "clients": clients,
             "form": form,
             "documents": selectors.documents_of_clients(clients=clients),
-            "app_store_url": settings.APP_STORE_URL,
-            "google_play_url": settings.GOOGLE_PLAY_URL,
+            "user_key": client_app.user_key(request.user),
+            "app_qr_code": client_app.qr_code_svg(client_app.app_address()),
+            "passkeys": passkeys_of(user=request.user),
+            "shared": "delat" in request.GET,
         },
     )
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "invitations",
     "documents",
     "demo",
+    "passkeys",
 ]
 
 MIDDLEWARE = [
@@ -145,14 +146,6 @@ TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="https://api.twilio.com
 TWILIO_TIMEOUT = env.int("TWILIO_TIMEOUT", default=15)
 SMS_OUTBOX_DIR = env("SMS_OUTBOX_DIR", default=str(Path(EMAIL_OUTBOX_DIR) / "sms"))
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
-
-# --- The app shown in invitations ------------------------------------------------------------
-APP_STORE_URL = env(
-    "APP_STORE_URL", default="https://apps.apple.com/se/app/byraportalen/id0000000000"
-)
-GOOGLE_PLAY_URL = env(
-    "GOOGLE_PLAY_URL", default="https://play.google.com/store/apps/details?id=se.byraportalen"
-)
 
 # --- Invitations -------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)

@@ -43,8 +43,6 @@ def _context(delivery: Delivery) -> dict:
         "link": invitation_link(invitation),
         "expires_at": invitation.expires_at,
         "is_reminder": delivery.purpose == DeliveryPurpose.REMINDER,
-        "app_store_url": settings.APP_STORE_URL,
-        "google_play_url": settings.GOOGLE_PLAY_URL,
         "site_url": settings.SITE_URL,
     }
 

@@ -46,7 +46,10 @@ def test_the_email_says_who_for_which_client_the_username_the_app_and_the_link(s
         assert "Olle Konsult" in body
         assert "maja.mansson" in body
         assert invitation_link(invitation) in body
-        assert settings.APP_STORE_URL in body and settings.GOOGLE_PLAY_URL in body
+        # No app store: the app is the portal, installed from the link on the phone.
+        for store in ("App Store", "Google Play", "apps.apple.com", "play.google.com"):
+            assert store not in body
+        assert "lägga till Byråportalen på hemskärmen" in body
         assert "15 oktober 2026" in body
     assert "Fisk & Skaldjur AB" in message.body
     assert "Fisk &amp; Skaldjur AB" in html
@@ -90,6 +93,9 @@ def test_the_sms_is_short_names_the_firm_and_carries_the_link():
     assert "\n" not in sms.body
     assert "senast 15 oktober" in sms.body
     assert len(sms.body) <= 306, "at most two SMS segments"
+    assert "hemskärmen" in sms.body
+    for store in ("App Store", "Google Play", "apps.apple.com", "play.google.com"):
+        assert store not in sms.body
 
 
 def test_the_link_in_the_message_follows_a_resent_secret():
