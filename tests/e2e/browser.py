@@ -27,7 +27,7 @@ def log_in(page, live_server, user, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Logga in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/logga-in/"))
 
 

@@ -21,7 +21,7 @@ def test_accountant_logs_in_and_opens_hantera_klienter(live_server, page):
     expect(page).to_have_url(re.compile(r"/logga-in/\?next=/klienter/$"))
     page.get_by_label("Användarnamn").fill(accountant.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Logga in", exact=True).click()
 
     expect(page.get_by_role("heading", name="Hantera klienter")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Solrosens Bageri AB"))
