@@ -82,7 +82,13 @@ def send_one(request):
     try:
         upload_id = uuid.UUID(request.POST.get("upload_id", ""))
     except ValueError:
-        return JsonResponse({"status": "refused", "errors": [gettext("Ogiltig fil.")]}, status=400)
+        return JsonResponse(
+            {
+                "status": "refused",
+                "errors": [gettext("Filen kom utan sitt id från appen. Välj den igen.")],
+            },
+            status=400,
+        )
     upload = request.FILES.get("file")
     if upload is None:
         return JsonResponse(

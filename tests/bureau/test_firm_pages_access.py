@@ -85,7 +85,6 @@ def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, client_u
     urls = [
         *firm_urls(invitation, batch, document),
         reverse("home"),
-        reverse("documents:start"),
         reverse("documents:download", kwargs={"pk": document.pk}),
     ]
 
@@ -93,3 +92,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, client_u
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("login")), url
+    # The app's start page sends to the app's own login page (inside the app's scope).
+    response = client.get(reverse("documents:start"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("documents:app_login"))

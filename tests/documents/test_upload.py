@@ -43,22 +43,27 @@ def upload(name, content):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def test_the_start_page_shows_company_firm_and_app_links(
+def test_the_start_page_shows_company_firm_and_the_app(
     logged_in, client_company, settings, django_assert_num_queries
 ):
-    settings.APP_STORE_URL = "https://apps.example/ios"
-    settings.GOOGLE_PLAY_URL = "https://play.example/android"
     DocumentFactory.create_batch(3, client=client_company)
 
-    # session, user, firm membership (nav), firm membership (view), clients, documents
-    with django_assert_num_queries(6):
+    # session, user, firm membership (nav), firm membership (view), clients, documents,
+    # passkeys
+    with django_assert_num_queries(7):
         response = logged_in.get(reverse(START))
 
     page = response.content.decode()
     assert "Bageriet i Byn AB" in page
     assert client_company.firm.name in page
-    assert "https://apps.example/ios" in page and "https://play.example/android" in page
     assert "Skicka underlag" in page
+    assert '<link rel="manifest" href="/underlag/app.webmanifest">' in page
+    assert "Installera appen" in page and "Lägg till på hemskärmen" in page
+    assert 'data-testid="app-qr"' in page and "<svg" in page
+    for store in ("App Store", "Google Play", "apps.apple.com", "play.google.com"):
+        assert store not in page
+    # No inline script: the page's scripts are modules from our own origin.
+    assert "<script>" not in page and 'type="module" src="/static/app/start.js"' in page
 
 
 @pytest.mark.parametrize(
@@ -199,11 +204,11 @@ def test_a_user_of_no_company_gets_403(client, db):
     assert client.get(reverse(START)).status_code == 403
 
 
-def test_the_start_page_needs_login(client, db):
+def test_the_start_page_needs_login_on_the_apps_own_login_page(client, db):
     response = client.get(reverse(START))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url == reverse("documents:app_login") + "?next=/underlag/"
 
 
 def test_a_user_of_two_companies_chooses_which_one_the_file_is_for(client, client_user):
