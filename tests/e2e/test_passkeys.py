@@ -7,9 +7,11 @@ from playwright.sync_api import expect
 
 from passkeys.models import Passkey
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import ClientCompanyFactory, ClientMembershipFactory
 from tests.e2e.browser import log_in, log_out, snapshot
 from tests.e2e.client_app import log_in_to_app, phone_context, wait_for_app
+from tests.invitations.factories import InvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -103,3 +105,30 @@ def test_an_accountant_adds_a_passkey_on_passnycklar_and_signs_in_with_it(
     sign_in_with_passkey(page, f"{live_server.url}/logga-in/")
     expect(page.get_by_role("heading", name="Hantera klienter")).to_be_visible()
     assert Passkey.objects.get().user == accountant
+
+
+def test_right_after_accepting_the_invitation_the_page_offers_a_passkey(
+    browser, playwright, live_server
+):
+    firm = FirmFactory()
+    accountant = AccountantFactory(firm_membership__firm=firm)
+    company = ClientCompanyFactory(firm=firm)
+    invited = UserFactory(password=None, is_active=False, full_name="Sara Solros")
+    ClientMembershipFactory(client=company, user=invited)
+    invitation = InvitationFactory(user=invited, client=company, invited_by=accountant)
+
+    context = phone_context(browser, playwright)
+    page = context.new_page()
+    with_virtual_authenticator(page)
+    page.goto(f"{live_server.url}/inbjudan/{invitation.secret}/")
+    expect(page.get_by_text("lägga till en passnyckel")).to_be_visible()
+    page.get_by_label("Välj lösenord").fill("Solros-Kvitto-2026")
+    page.get_by_label("Upprepa lösenordet").fill("Solros-Kvitto-2026")
+    page.get_by_role("button", name="Aktivera kontot och logga in").click()
+
+    expect(page).to_have_url(f"{live_server.url}/underlag/")
+    expect(page.locator("[data-passkeys]")).to_have_attribute("data-enhanced", "true")
+    page.get_by_role("button", name="Lägg till passnyckel").click()
+    expect(page.get_by_test_id("passkey-list")).to_contain_text("Passnyckel")
+    assert Passkey.objects.get().user == invited
+    context.close()
