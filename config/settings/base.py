@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clients",
     "invitations",
     "documents",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +88,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes' backend first: it refuses a locked-out username or address before any
+# password is checked (see "Sign-in throttling" below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -224,3 +233,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Sign-in throttling (django-axes) ----------------------------------------------------------
+# /logga-in/ and /admin/login/ (and any sign-in that calls authenticate with the request):
+# after LOGIN_FAILURE_LIMIT failed passwords for one username (any case), or from one address,
+# within LOGIN_LOCKOUT_MINUTES, further sign-ins are refused with a 429 page until that much
+# time has passed without a new failure. Operators unlock with `manage.py axes_reset_username
+# NAME` / `axes_reset_ip ADDRESS` or by deleting the row under "Access attempts" in the admin.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.login_throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not recorded: the portal keeps no log of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
