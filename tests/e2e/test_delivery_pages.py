@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from invitations.tasks import send_delivery
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.e2e.browser import log_in, snapshot
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
@@ -91,6 +91,7 @@ def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
             DeliveryFactory(invitation=invitation, channel=channel, recipient=recipient).pk
         )
 
+    log_in(page, live_server, UserFactory(is_staff=True))
     page.goto(f"{live_server.url}/utveckling/utkorg/")
 
     expect(page.get_by_role("heading", name="Utkorg")).to_be_visible()
