@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,11 +41,15 @@ INSTALLED_APPS = [
     "documents",
     "operations",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.idle_timeout.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -250,3 +256,50 @@ AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins are not recorded: the portal keeps no log of who signed in from where.
 AXES_DISABLE_ACCESS_LOG = True
+
+# --- Response headers and sessions -------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from the
+# portal's own origin only; no inline script, no handler attributes (static/js/ has them all).
+# Style attributes are allowed (style-src-attr) for the widths of "Införande"'s bars; they
+# cannot run code, and images from elsewhere stay blocked.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the browser features the portal uses (the
+# camera and passkeys of the client's app, on its own origin) and none other.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "usb": [],
+}
+# Accountants and staff are signed out after this long without a request (their sessions see
+# every client); client users keep a session of SESSION_COOKIE_AGE on their phones.
+ACCOUNTANT_IDLE_TIMEOUT = timedelta(minutes=env.int("ACCOUNTANT_IDLE_MINUTES", default=30))
+SESSION_COOKIE_AGE = int(timedelta(days=env.int("SESSION_DAYS", default=14)).total_seconds())

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from invitations.tasks import send_delivery
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
-from tests.e2e.browser import log_in, snapshot
+from tests.e2e.browser import log_in, snapshot, wait_until_enhanced
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -64,6 +64,7 @@ def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_serve
     expect(page.get_by_text("No such user")).to_be_visible()
     snapshot(page, "delivery-overview")
 
+    wait_until_enhanced(page, "#invitation-filters")
     page.get_by_label("Utskickets status").select_option("failed")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody tr")).to_contain_text("Bo Berg")
