@@ -7,7 +7,8 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from clients.models import ClientCompany, ClientMembership, ClientRight
+from clients.models import ClientCompany, ClientMembership
+from clients.selectors import accountant_is_system_admin, clients_administered_by
 from documents.models import Document
 
 from .models import (
@@ -29,20 +30,12 @@ def invitation_with_trail(*, accountant, firm, pk: int) -> Invitation:
     return (
         Invitation.objects.filter(client__firm=firm)
         .select_related("user", "client", "invited_by", "batch")
-        .annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
+        .annotate(can_manage=accountant_is_system_admin(accountant, client="client"))
         .prefetch_related(
             Prefetch("events", queryset=InvitationEvent.objects.select_related("actor")),
             Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "id")),
         )
         .get(pk=pk)
-    )
-
-
-def _accountant_is_system_admin_on_client(accountant) -> Exists:
-    return Exists(
-        ClientRight.objects.filter(
-            client=OuterRef("client"), accountant=accountant, is_system_admin=True
-        )
     )
 
 
@@ -181,11 +174,7 @@ def clients_of_rows(*, accountant, firm, client_ids) -> QuerySet:
     return (
         ClientCompany.objects.filter(firm=firm, pk__in=list(client_ids))
         .annotate(
-            accountant_is_system_admin=Exists(
-                ClientRight.objects.filter(
-                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
-                )
-            ),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
             has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
         )
         .order_by("name", "id")
@@ -208,9 +197,7 @@ def client_users_awaiting_invitation(
     """
     now = now or timezone.now()
     administered = ClientMembership.objects.filter(
-        client__firm=firm,
-        client__rights__accountant=accountant,
-        client__rights__is_system_admin=True,
+        client__firm=firm, client__in=clients_administered_by(accountant)
     )
     first_client = administered.filter(user=OuterRef("pk")).order_by("client__name", "client_id")
     latest_invitation = Invitation.objects.filter(user=OuterRef("pk")).order_by(
@@ -315,7 +302,9 @@ def invitations_overview(
     if invitation_status:
         queryset = queryset.filter(invitation_status_filter(invitation_status, now=timezone.now()))
     if accountant is not None:
-        queryset = queryset.annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
+        queryset = queryset.annotate(
+            can_manage=accountant_is_system_admin(accountant, client="client")
+        )
     return queryset.annotate(latest_event_kind=_latest_event_kind())
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "clients",
     "invitations",
     "documents",
+    "demo",
     "operations",
     "axes",
     "csp",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from clients.models import ClientCompany, ClientRight
-from invitations.messages import invitation_email, invitation_sms
+from invitations.delivery.messages import invitation_email, invitation_sms
 from invitations.models import Channel, Delivery, Invitation, InvitationBatch
 from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, valid_org_number
