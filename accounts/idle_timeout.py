@@ -48,9 +48,19 @@ class IdleTimeoutMiddleware:
 
     @staticmethod
     def _applies(request, user) -> bool:
+        # Usually written at sign-in (start_idle_clock); a session from before that asks here.
         # Asked once per session: whether this user is an accountant does not change mid-way.
         applies = request.session.get(APPLIES)
         if applies is None:
             applies = user.is_staff or FirmMembership.objects.filter(user=user).exists()
             request.session[APPLIES] = applies
         return applies
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """On sign-in (``user_logged_in``): whether the timeout applies, and the clock's start,
+    go into the new session, so that the requests right after it write nothing."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[APPLIES] = user.is_staff or FirmMembership.objects.filter(user=user).exists()
+    request.session[LAST_SEEN] = int(time.time())

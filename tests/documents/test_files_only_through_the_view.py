@@ -31,17 +31,18 @@ def test_the_file_is_not_served_under_media_url(client, accountant, stored_on_di
     ClientRightFactory(accountant=accountant, client=document.client, is_system_admin=True)
     client.force_login(accountant)
 
-    with override_settings(DEBUG=debug):
-        try:
+    try:
+        with override_settings(DEBUG=debug):
             # The URL patterns read anew with DEBUG as `make run` or production has it.
             importlib.reload(config.urls)
             clear_url_caches()
             by_media_url = client.get(document.file.url)
             by_media_path = client.get(f"/media/{document.file.name}")
             through_view = client.get(reverse("documents:download", args=[document.pk]))
-        finally:
-            importlib.reload(config.urls)
-            clear_url_caches()
+    finally:
+        # Read again once DEBUG is back, or the DEBUG-only URLs stay for the tests after.
+        importlib.reload(config.urls)
+        clear_url_caches()
 
     assert document.file.url.startswith("/media/") or document.file.url.startswith("media/")
     assert by_media_url.status_code == 404
