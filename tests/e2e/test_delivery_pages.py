@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bureau.models import FirmRole
 from invitations.tasks import send_delivery
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
@@ -20,7 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_server):
     firm = FirmFactory(name="Byrå Ekonomi AB")
-    karin = AccountantFactory(firm_membership__firm=firm, full_name="Karin Konsult")
+    karin = AccountantFactory(
+        firm_membership__firm=firm, firm_membership__role=FirmRole.ADMIN, full_name="Karin Konsult"
+    )
     people = [
         ("Anna Ek", "Alfa Bygg AB", "delivered", "sent", ""),
         (
