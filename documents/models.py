@@ -26,9 +26,12 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("klient"),
     )
+    # The firm's record outlives the person: deleting a user keeps what they sent (the client
+    # company's bookkeeping), without the sender. Erasing one (privacy.services) keeps the row.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name=_("inskickat av"),
     )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "documents",
     "demo",
     "operations",
+    "privacy",
     "axes",
     "csp",
 ]
@@ -304,3 +305,16 @@ PERMISSIONS_POLICY = {
 # every client); client users keep a session of SESSION_COOKIE_AGE on their phones.
 ACCOUNTANT_IDLE_TIMEOUT = timedelta(minutes=env.int("ACCOUNTANT_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = int(timedelta(days=env.int("SESSION_DAYS", default=14)).total_seconds())
+
+# --- Personal data -----------------------------------------------------------------------------
+# Erasing a client user (manage.py erase_personal_data, or the admin's action) deletes the
+# underlag they sent longer ago than this; younger ones are the client's bookkeeping, which
+# the firm must keep (Bokföringslagen: seven years), and stay without the sender's name.
+PERSONAL_DATA_DOCUMENT_RETENTION_YEARS = env.int(
+    "PERSONAL_DATA_DOCUMENT_RETENTION_YEARS", default=7
+)
+# Expired sessions go nightly: the wizard's drafts in them hold names, e-mails and mobiles.
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "privacy.tasks.clear_expired_sessions",
+    "schedule": crontab(hour=3, minute=40),
+}
