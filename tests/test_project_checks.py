@@ -137,3 +137,13 @@ def test_the_proxy_header_is_believed_only_when_the_deployment_says_so():
     assert production_setting("SECURE_PROXY_SSL_HEADER", BEHIND_TLS_PROXY="true") == repr(
         ("HTTP_X_FORWARDED_PROTO", "https")
     )
+
+
+def test_production_on_shared_object_storage_passes_the_deploy_checks_too():
+    result = deploy_check(
+        FILE_STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        FILE_STORAGE_OPTIONS='{"bucket_name": "underlag", "endpoint_url": "http://minio:9000"}',
+        BEHIND_TLS_PROXY="true",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
