@@ -27,7 +27,9 @@ PRODUCTION_ENVIRONMENT = {
 }
 
 
-def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
+def production_environment(**overrides: str | None) -> dict[str, str]:
+    """This process's environment with PRODUCTION_ENVIRONMENT and ``overrides`` (None
+    removes a variable)."""
     # The browser tests' async-unsafe switch is for tests only; the deploy check rightly refuses it.
     environment = {
         key: value
@@ -37,10 +39,14 @@ def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     for key, value in {**PRODUCTION_ENVIRONMENT, **overrides}.items():
         if value is not None:
             environment[key] = value
+    return environment
+
+
+def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=environment,
+        env=production_environment(**overrides),
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,14 +55,6 @@ def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
 
 def production_setting(name: str, **overrides: str | None) -> str:
     """repr() of one setting as production reads it from PRODUCTION_ENVIRONMENT + overrides."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key != "DJANGO_ALLOW_ASYNC_UNSAFE" and key not in PRODUCTION_ENVIRONMENT
-    }
-    for key, value in {**PRODUCTION_ENVIRONMENT, **overrides}.items():
-        if value is not None:
-            environment[key] = value
     code = (
         "import django; django.setup(); from django.conf import settings; "
         f"print(repr(getattr(settings, {name!r}, None)))"
@@ -64,7 +62,7 @@ def production_setting(name: str, **overrides: str | None) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=environment,
+        env=production_environment(**overrides),
         capture_output=True,
         text=True,
         timeout=60,
