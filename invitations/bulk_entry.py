@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Language
 from bureau.organisation_numbers import normalise_org_number

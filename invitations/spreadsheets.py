@@ -83,7 +83,7 @@ def read_paste(text: str) -> Sheet:
                 "Det inklistrade är för långt (högst %(max)s tecken). Klistra in färre rader "
                 "åt gången, eller ladda upp filen i stället."
             )
-            % {"max": f"{MAX_PASTE_CHARS:,}".replace(",", " ")}
+            % {"max": _thousands(MAX_PASTE_CHARS)}
         )
     if "\x00" in text:
         raise SheetRefused(
@@ -353,7 +353,8 @@ def write_csv(header: list[str], rows) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([formula_safe(value or "") for value in row])
+        cells = list(row) + [""] * (len(header) - len(row))
+        writer.writerow([formula_safe(value or "") for value in cells])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 

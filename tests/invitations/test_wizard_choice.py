@@ -54,3 +54,40 @@ def test_two_runs_in_two_tabs_keep_their_own_drafts(accountant_client, accountan
 def test_an_unknown_run_goes_back_to_step_one(accountant_client):
     response = accountant_client.get(f"{WIZARD}{uuid.uuid4()}/nya/")
     assert response.status_code == 302 and response.url == WIZARD
+
+
+def test_back_from_step_two_and_next_again_keeps_what_was_typed(
+    accountant_client, accountant, firm
+):
+    client = administered_client(accountant, firm, name="Alfa Bygg AB")
+    step = start(accountant_client)
+    typed = fields(client, name="Åsa Öberg", email="asa@alfa.test")
+
+    response = accountant_client.post(step, rows_post(typed, action="back"))
+
+    assert response.status_code == 302 and response.url.startswith(f"{WIZARD}?utkast=")
+    step_one = page_text(accountant_client.get(response.url))
+    assert re.search(r'value="new_users"[^>]*checked', step_one)
+    key = re.search(r'name="utkast" value="([0-9a-f-]{36})"', step_one).group(1)
+    response = accountant_client.post(WIZARD, {"choice": "new_users", "utkast": key})
+    assert response.url == step
+    html = page_text(accountant_client.get(step))
+    assert 'value="Åsa Öberg"' in html and "<strong data-marked-count>1</strong>" in html
+
+
+def test_back_then_the_other_choice_starts_its_own_run(accountant_client, accountant, firm):
+    client = administered_client(accountant, firm)
+    step = start(accountant_client)
+    accountant_client.post(
+        step, rows_post(fields(client, name="K", email="k@k.test"), action="back")
+    )
+    response = accountant_client.post(
+        WIZARD, {"choice": "existing_users", "utkast": str(uuid.UUID(step.split("/")[-3]))}
+    )
+    assert response.url.endswith("/befintliga/") and step.split("/")[-3] not in response.url
+
+
+def test_a_tampered_draft_key_on_step_one_starts_a_new_run(accountant_client):
+    response = accountant_client.post(WIZARD, {"choice": "new_users", "utkast": "../x"})
+    assert response.status_code == 302 and response.url.endswith("/nya/")
+    assert accountant_client.get(f"{WIZARD}?utkast={uuid.uuid4()}").status_code == 200

@@ -248,7 +248,8 @@ def test_fifty_one_marked_rows_are_refused_and_nothing_is_created(
     clients = many_clients(accountant, firm, 51)
     rows = [fields(c, name=f"Person {n}", email=f"p{n}@k.test") for n, c in enumerate(clients)]
     html = refused(accountant_client, start(accountant_client), *rows)
-    assert "Du har markerat 51 rader. Högst 50 användare kan bjudas in åt gången" in html
+    assert "Du har markerat 51 rader. Högst 50 användare kan bjudas in åt gången." in html
+    assert "Avmarkera 1 rad och försök igen." in html
     assert 'href="#marked-counter"' in html
 
 
@@ -327,3 +328,69 @@ def test_the_submit_costs_the_same_queries_for_1_and_20_rows(
         response = accountant_client.post(review_url(step))
     assert response.status_code == 302
     assert Invitation.objects.count() == count
+
+
+def test_every_error_of_the_batch_is_named_at_the_first_granska(
+    accountant_client, accountant, firm
+):
+    """A duplicate e-mail was named only once the other errors were fixed; now at once."""
+    a = administered_client(accountant, firm, name="A AB")
+    b = administered_client(accountant, firm, name="B AB")
+    c = administered_client(accountant, firm, name="C AB")
+    UserFactory(email="taken@k.test")
+    html = refused(
+        accountant_client,
+        start(accountant_client),
+        fields(a, name="Kalle Ek", email="kalle@ek.test", mobile="08-123 456 78"),
+        fields(b, name="Lena Ek", email="same@ek.test"),
+        fields(c, name="Olle Ek", email="SAME@ek.test"),
+        fields(administered_client(accountant, firm, name="D AB"), name="D", email="taken@k.test"),
+    )
+    assert_field_error(html, a, "mobile", "Numret är inte ett mobilnummer")
+    assert_field_error(html, b, "email", "Samma e-postadress står på en annan rad.")
+    assert_field_error(html, c, "email", "Samma e-postadress står på en annan rad.")
+    assert "Det finns redan en användare med den här e-postadressen" in html
+
+
+def test_fifty_two_rows_name_the_rows_errors_too(accountant_client, accountant, firm):
+    clients = many_clients(accountant, firm, 52)
+    rows = [fields(c, name=f"Person {n}", email=f"p{n}@k.test") for n, c in enumerate(clients)]
+    rows[3] = fields(clients[3], name="Person 3", email="p0@k.test")
+    html = refused(accountant_client, start(accountant_client), *rows)
+    assert "Avmarkera 2 rader och försök igen." in html
+    assert_field_error(html, clients[3], "email", "Samma e-postadress står på en annan rad.")
+
+
+def test_the_review_says_when_and_why_a_suggested_username_changed(
+    accountant_client, accountant, firm
+):
+    UserFactory(username="asa.oberg")
+    a = administered_client(accountant, firm, name="A AB")
+    b = administered_client(accountant, firm, name="B AB")
+    c = administered_client(accountant, firm, name="C AB")
+    step = start(accountant_client)
+    rows = [
+        # The page suggested asa.oberg and asa.oberg2; an existing user has asa.oberg.
+        fields(a, name="Åsa Öberg", email="a@k.test", username="asa.oberg"),
+        fields(b, name="Åsa Öberg", email="b@k.test", username="asa.oberg2"),
+        # Another page suggested bo.berg for two rows it could not see together.
+        fields(c, name="Bo Berg", email="c@k.test", username="bo.berg"),
+        fields(
+            administered_client(accountant, firm, name="D AB"),
+            name="Bo Berg",
+            email="d@k.test",
+            username="bo.berg",
+        ),
+    ]
+    # The suggestions were the page's own (the script marks them so), not typed by hand.
+    data = {f"r{row['row'][0]}-username_auto": "1" for row in rows}
+    response = granska(accountant_client, step, *rows, **data)
+    review = page_text(response)
+    assert "Skapa och bjud in användare" in review
+    assert "asa.oberg finns redan, så användaren får" in review
+    assert "bo.berg står redan på en annan rad, så användaren får bo.berg2." in review
+    # asa.oberg2 was free and shown: it is kept, not renumbered.
+    assert review.count("ändrat från") == 2
+    accountant_client.post(review_url(step))
+    assert User.objects.get(email="b@k.test").username == "asa.oberg2"
+    assert User.objects.get(email="a@k.test").username == "asa.oberg3"
