@@ -83,7 +83,7 @@ def read_paste(text: str) -> Sheet:
                 "Det inklistrade är för långt (högst %(max)s tecken). Klistra in färre rader "
                 "åt gången, eller ladda upp filen i stället."
             )
-            % {"max": _thousands(MAX_PASTE_CHARS)}
+            % {"max": thousands(MAX_PASTE_CHARS)}
         )
     if "\x00" in text:
         raise SheetRefused(
@@ -194,9 +194,9 @@ def too_many_lines_message(source: str) -> str:
     if source == "paste":
         return _(
             "Du har klistrat in fler än %(max)s rader. Klistra in högst %(max)s åt gången."
-        ) % {"max": _thousands(MAX_LINES - 1)}
+        ) % {"max": thousands(MAX_LINES - 1)}
     return _("Filen har fler än %(max)s rader. Dela upp den i filer om högst %(max)s rader.") % {
-        "max": _thousands(MAX_LINES - 1)
+        "max": thousands(MAX_LINES - 1)
     }
 
 
@@ -208,7 +208,8 @@ def too_many_columns_message(line: int) -> str:
     ) % {"line": line, "max": MAX_COLUMNS}
 
 
-def _thousands(number: int) -> str:
+def thousands(number: int) -> str:
+    """``number`` with Swedish digit groups (a no-break space between them)."""
     return f"{number:,}".replace(",", "\u00a0")
 
 
@@ -306,7 +307,7 @@ def _read_worksheet(workbook) -> Sheet:
                     "Bladet ”%(sheet)s” har fler än %(max)s rader. Ta bort tomma rader och "
                     "dela upp det."
                 )
-                % {"sheet": worksheet.title, "max": _thousands(MAX_SHEET_ROWS)}
+                % {"sheet": worksheet.title, "max": thousands(MAX_SHEET_ROWS)}
             )
         if not values:
             continue

@@ -40,7 +40,7 @@ from ..bulk_entry import BulkReport, suggest_for_marked
 from ..drafts import KEEP_DRAFTS, MAX_LANGUAGE_LENGTH, MAX_LENGTHS, WizardDraft
 from ..forms import NewUsersBatch, WizardChoiceForm
 from ..models import BatchKind, Channel, InvitationBatch
-from ..spreadsheets import MAX_LINES, MAX_UPLOAD_BYTES
+from ..spreadsheets import MAX_LINES, MAX_UPLOAD_BYTES, thousands
 from ..uploads import bounded_uploads
 from .bulk_entry import PASTE_FIELD, BulkInput, take_bulk_input
 
@@ -294,7 +294,7 @@ def _render_new_users(
             "limits": {
                 "bytes": MAX_UPLOAD_BYTES,
                 "megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
-                "lines": MAX_LINES - 1,
+                "lines": thousands(MAX_LINES - 1),
             },
         },
     )

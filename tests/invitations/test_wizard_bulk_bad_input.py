@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from invitations.models import InvitationBatch
 from invitations.spreadsheets import MAX_UPLOAD_BYTES
-from tests.invitations.sheets import inline, raw_xlsx, sheet_xml, xlsx
+from tests.invitations.sheets import inline, raw_xlsx, sheet_xml
 from tests.invitations.wizard import (
     administered_client,
     fields,
