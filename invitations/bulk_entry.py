@@ -368,15 +368,16 @@ def _customer_key(value: str) -> str:
 
 
 def read_into_draft(
-    *, accountant, firm, draft: WizardDraft, sheet: Sheet, source: str
+    *, accountant, firm, draft: WizardDraft, sheet: Sheet, source: str, suggest: bool = True
 ) -> BulkReport:
     """Matches the lines of ``sheet`` to the firm's clients and puts the matched ones into
     ``draft`` (not saved), marked up to the round's limit; returns what happened.
 
     Costs at most three queries whatever the number of lines: the clients by name (only
     when some line names its client and gives no number), the clients matched, and the
-    usernames the suggestions must avoid. Raises ``SheetRefused`` when the columns cannot
-    be told apart.
+    usernames the suggestions must avoid (not with ``suggest=False``, when the batch's check
+    that follows suggests them). Raises ``SheetRefused`` when the columns cannot be told
+    apart.
     """
     report = BulkReport(source=source, notes=list(sheet.notes))
     if not sheet.lines:
@@ -451,12 +452,14 @@ def read_into_draft(
             seen[client.pk] = number
             matched.append((number, client.pk, values))
 
-    _fill_draft(draft, matched, report)
+    _fill_draft(draft, matched, report, suggest=suggest)
     report.refused.sort()
     return report
 
 
-def _fill_draft(draft: WizardDraft, matched: list[tuple[int, int, dict]], report: BulkReport):
+def _fill_draft(
+    draft: WizardDraft, matched: list[tuple[int, int, dict]], report: BulkReport, *, suggest: bool
+):
     limit = settings.INVITATION_BATCH_MAX_ROWS
     incoming = {client_id for _number, client_id, _values in matched}
     room = MAX_DRAFT_ROWS - len(set(draft.rows) - incoming)
@@ -481,7 +484,8 @@ def _fill_draft(draft: WizardDraft, matched: list[tuple[int, int, dict]], report
             "waiting": not marked,
             "line": number,
         }
-    suggest_for_marked(rows, reserved=draft.usernames(exclude=set(rows)))
+    if suggest:
+        suggest_for_marked(rows, reserved=draft.usernames(exclude=set(rows)))
     for client_id, values in rows.items():
         draft.rows.pop(client_id, None)
         draft.rows[client_id] = values

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 
-from . import services
+from . import selectors, services
 from .models import BatchKind
 from .usernames import normalise_username, suggest_usernames, validate_username
 
@@ -122,6 +122,8 @@ class NewUsersBatch:
         self.firm = firm
         self.errors: dict = {}
         self._forms: dict[int, NewUserRowForm] = {}
+        # The marked rows' clients by id, as ``selectors.clients_of_rows`` reads them.
+        self.clients: dict = {}
 
     @property
     def marked_ids(self) -> list[int]:
@@ -148,10 +150,20 @@ class NewUsersBatch:
                 for message in messages:
                     self._add(client_id, field, message)
         self._suggest_usernames()
+        self.clients = {
+            client.pk: client
+            for client in selectors.clients_of_rows(
+                accountant=self.accountant, firm=self.firm, client_ids=marked
+            )
+        }
         well_formed = self._rows(only_valid=True)
         if well_formed:
             rule_errors = services.new_user_row_errors(
-                accountant=self.accountant, firm=self.firm, rows=well_formed, count_rows=False
+                accountant=self.accountant,
+                firm=self.firm,
+                rows=well_formed,
+                count_rows=False,
+                clients=self.clients,
             )
             for key, fields in rule_errors.items():
                 for field, messages in fields.items():

@@ -55,11 +55,11 @@ class BulkInput:
         return self.report is not None or bool(self.error)
 
 
-def take_bulk_input(request, draft: WizardDraft) -> BulkInput:
+def take_bulk_input(request, draft: WizardDraft, *, suggest: bool = True) -> BulkInput:
     """Reads the pasted rows or the uploaded file of this post into ``draft`` (not saved).
 
     The draft's ``bulk_report`` is replaced by this one's; on an error nothing in the draft
-    changes.
+    changes. ``suggest=False`` leaves the usernames to the batch's check that follows.
     """
     pasted = request.POST.get(PASTE_FIELD, "")
     upload = request.FILES.get(FILE_FIELD)
@@ -83,6 +83,7 @@ def take_bulk_input(request, draft: WizardDraft) -> BulkInput:
             draft=draft,
             sheet=sheet,
             source=upload.name[:100] if upload is not None else "",
+            suggest=suggest,
         )
     except SheetRefused as refused:
         return BulkInput(field=field, error=refused.message, pasted=pasted)
