@@ -36,8 +36,8 @@ from bureau.models import Firm, FirmMembership  # noqa: E402
 from clients.models import ClientCompany  # noqa: E402
 from config.celery import app  # noqa: E402
 from invitations import secrets  # noqa: E402
+from invitations.delivery import enqueue_deliveries  # noqa: E402
 from invitations.models import Delivery, Invitation  # noqa: E402
-from invitations.services import enqueue_deliveries  # noqa: E402
 
 
 class Counting:

@@ -5,8 +5,6 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ClientCompany
-
 from .models import Firm, FirmMembership
 from .organisation_numbers import normalise_org_number
 
@@ -22,7 +20,7 @@ class OrgNumberNormalisingForm(forms.ModelForm):
 
 
 def _count_of(model) -> Coalesce:
-    # Subqueries, not two JOINs: joining memberships and clients would multiply the rows.
+    # A subquery, not a JOIN with GROUP BY: the database counts only for the page's rows.
     counts = (
         model.objects.filter(firm=OuterRef("pk"))
         .order_by()
@@ -44,28 +42,19 @@ class FirmMembershipInline(admin.TabularInline):
 @admin.register(Firm)
 class FirmAdmin(admin.ModelAdmin):
     form = OrgNumberNormalisingForm
-    list_display = ("name", "org_number", "accountant_count", "client_count", "created_at")
+    # The number of clients per firm is on the clients' side: the client list's firm filter
+    # counts them (``clients.admin``), so that bureau needs to know nothing of clients.
+    list_display = ("name", "org_number", "accountant_count", "created_at")
     search_fields = ("name", "org_number")
     readonly_fields = ("created_at",)
     inlines = [FirmMembershipInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                accountant_count=_count_of(FirmMembership),
-                client_count=_count_of(ClientCompany),
-            )
-        )
+        return super().get_queryset(request).annotate(accountant_count=_count_of(FirmMembership))
 
     @admin.display(description=_("konsulter"), ordering="accountant_count")
     def accountant_count(self, firm):
         return firm.accountant_count
-
-    @admin.display(description=_("klienter"), ordering="client_count")
-    def client_count(self, firm):
-        return firm.client_count
 
 
 @admin.register(FirmMembership)

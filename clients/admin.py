@@ -26,6 +26,9 @@ class ClientCompanyAdmin(admin.ModelAdmin):
     form = OrgNumberNormalisingForm
     list_display = ("name", "org_number", "customer_number", "firm", "own_user_count")
     list_filter = ("firm",)
+    # The firm filter shows how many clients each firm has (the firm list does not: bureau
+    # knows nothing of clients).
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ("firm",)
     search_fields = ("name", "org_number", "customer_number")
     autocomplete_fields = ("firm",)

@@ -10,12 +10,32 @@ def _has_own_users() -> Exists:
     return Exists(ClientMembership.objects.filter(client=OuterRef("pk")))
 
 
-def _accountant_is_system_admin(accountant) -> Exists:
-    return Exists(
-        ClientRight.objects.filter(
-            client=OuterRef("pk"), accountant=accountant, is_system_admin=True
-        )
-    )
+def _rights(accountant, *, system_admin: bool) -> QuerySet[ClientRight]:
+    rights = ClientRight.objects.filter(accountant=accountant)
+    return rights.filter(is_system_admin=True) if system_admin else rights
+
+
+def accountant_is_system_admin(accountant, *, client: str = "pk") -> Exists:
+    """Is ``accountant`` system administrator on the client that each row names? The right
+    that allows creating and inviting the client's own users.
+
+    An expression for ``filter()`` or ``annotate()``: ``client`` is the field of the outer
+    query that holds the client, "pk" on client companies, "client" on rows that point at
+    one (invitations, documents, memberships). One EXISTS on an indexed pair of keys.
+    """
+    return Exists(_rights(accountant, system_admin=True).filter(client=OuterRef(client)))
+
+
+def clients_administered_by(accountant) -> QuerySet[ClientCompany]:
+    """The same rule as a queryset: the client companies ``accountant`` is system
+    administrator on (any firm's; narrow it by firm where it matters)."""
+    return ClientCompany.objects.filter(accountant_is_system_admin(accountant))
+
+
+def accountant_has_right(accountant, *, client: str = "pk") -> Exists:
+    """Does ``accountant`` hold any right on the client each row names (what underlag
+    needs)? Used like ``accountant_is_system_admin``."""
+    return Exists(_rights(accountant, system_admin=False).filter(client=OuterRef(client)))
 
 
 def search_clients(queryset: QuerySet, search: str | None) -> QuerySet:
@@ -39,7 +59,7 @@ def clients_awaiting_users(*, accountant, firm, search: str | None = None) -> Qu
     """
     queryset = (
         ClientCompany.objects.filter(firm=firm)
-        .annotate(accountant_is_system_admin=_accountant_is_system_admin(accountant))
+        .annotate(accountant_is_system_admin=accountant_is_system_admin(accountant))
         .filter(~_has_own_users())
         .order_by("name", "id")
     )
@@ -69,7 +89,7 @@ def client_overview(*, accountant, firm, search: str | None = None) -> QuerySet:
         ClientCompany.objects.filter(firm=firm)
         .annotate(
             own_user_count=own_user_count(),
-            accountant_is_system_admin=_accountant_is_system_admin(accountant),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
         )
         .order_by("name", "id")
     )

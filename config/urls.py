@@ -21,7 +21,7 @@ urlpatterns = [
     path("inbjudningar/", include("invitations.urls")),
     path("inbjudan/", include("invitations.acceptance_urls")),
     path("underlag/", include("documents.urls")),
-    path("webhooks/", include("invitations.webhook_urls")),
+    path("webhooks/", include("invitations.delivery.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,8 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from bureau.models import FirmMembership
-from clients.models import ClientCompany, ClientMembership, ClientRight
+from clients.models import ClientCompany, ClientMembership
+from clients.selectors import accountant_has_right
 
 from .models import Document
 
@@ -24,17 +25,13 @@ def documents_of_clients(*, clients: list[ClientCompany], limit: int = 100) -> l
     )
 
 
-def _accountant_has_right(accountant) -> Exists:
-    return Exists(ClientRight.objects.filter(client=OuterRef("client"), accountant=accountant))
-
-
 def firm_documents(
     *, accountant, firm, client_id: int | None = None, status: str | None = None
 ) -> QuerySet[Document]:
     """The firm's documents on clients ``accountant`` has a right on, newest first."""
     documents = (
         Document.objects.filter(client__firm=firm)
-        .filter(_accountant_has_right(accountant))
+        .filter(accountant_has_right(accountant, client="client"))
         .select_related("client", "uploaded_by", "handled_by")
         .order_by("-created_at", "-id")
     )
@@ -47,8 +44,10 @@ def firm_documents(
 
 def clients_with_rights(*, accountant, firm) -> QuerySet[ClientCompany]:
     """The firm's clients ``accountant`` has a right on, for the documents filter."""
-    return ClientCompany.objects.filter(firm=firm, rights__accountant=accountant).order_by(
-        "name", "id"
+    return (
+        ClientCompany.objects.filter(firm=firm)
+        .filter(accountant_has_right(accountant))
+        .order_by("name", "id")
     )
 
 
@@ -57,5 +56,7 @@ def document_for_download(*, user, pk: int) -> Document | None:
     of its firm with a right on the client. One query."""
     firm_ids = FirmMembership.objects.filter(user=user).values("firm_id")
     is_client_user = Exists(ClientMembership.objects.filter(client=OuterRef("client"), user=user))
-    is_accountant_with_right = Q(client__firm__in=firm_ids) & Q(_accountant_has_right(user))
+    is_accountant_with_right = Q(client__firm__in=firm_ids) & Q(
+        accountant_has_right(user, client="client")
+    )
     return Document.objects.filter(Q(is_client_user) | is_accountant_with_right, pk=pk).first()

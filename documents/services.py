@@ -7,12 +7,12 @@ from pathlib import PurePath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from bureau.models import Firm
-from clients.models import ClientCompany, ClientMembership, ClientRight
+from clients.models import ClientCompany, ClientMembership
+from clients.selectors import accountant_has_right
 
 from .accepted_files import MAX_FILES_PER_SUBMISSION, problems_with, sniffed_content_type
 from .models import Document, DocumentStatus
@@ -75,9 +75,7 @@ def mark_handled(*, accountant: User, firm: Firm, document_id: int, now: datetim
     """
     updated = (
         Document.objects.filter(pk=document_id, client__firm=firm, status=DocumentStatus.RECEIVED)
-        .filter(
-            Exists(ClientRight.objects.filter(client=OuterRef("client"), accountant=accountant))
-        )
+        .filter(accountant_has_right(accountant, client="client"))
         .update(status=DocumentStatus.HANDLED, handled_by=accountant, handled_at=now)
     )
     return updated == 1

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import delivery
+from .delivery import retry_deliveries
 from .models import Delivery, Invitation, InvitationBatch, InvitationEvent
 
 
@@ -96,7 +96,7 @@ class InvitationBatchAdmin(MadeByServices, admin.ModelAdmin):
 
 @admin.action(description=_("Försök igen (misslyckade och okänt utfall)"))
 def retry_selected(modeladmin, request, queryset):
-    retried = delivery.retry_deliveries(deliveries=queryset)
+    retried = retry_deliveries(deliveries=queryset)
     skipped = queryset.count() - len(retried)
     if retried:
         modeladmin.message_user(

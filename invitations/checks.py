@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import checks
 
-from .sms import twilio_is_configured
+from .delivery.sms import twilio_is_configured
 
 
 @checks.register(checks.Tags.compatibility, deploy=True)

@@ -18,8 +18,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from clients.models import ClientCompany, ClientMembership, ClientRight
-from clients.selectors import clients_awaiting_users
+from clients.models import ClientCompany, ClientMembership
+from clients.selectors import (
+    accountant_is_system_admin,
+    clients_administered_by,
+    clients_awaiting_users,
+)
 from documents.models import Document
 
 from .models import (
@@ -41,20 +45,12 @@ def invitation_with_trail(*, accountant, firm, pk: int) -> Invitation:
     return (
         Invitation.objects.filter(client__firm=firm)
         .select_related("user", "client", "invited_by", "batch")
-        .annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
+        .annotate(can_manage=accountant_is_system_admin(accountant, client="client"))
         .prefetch_related(
             Prefetch("events", queryset=InvitationEvent.objects.select_related("actor")),
             Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "id")),
         )
         .get(pk=pk)
-    )
-
-
-def _accountant_is_system_admin_on_client(accountant) -> Exists:
-    return Exists(
-        ClientRight.objects.filter(
-            client=OuterRef("client"), accountant=accountant, is_system_admin=True
-        )
     )
 
 
@@ -193,11 +189,7 @@ def clients_of_rows(*, accountant, firm, client_ids) -> QuerySet:
     return (
         ClientCompany.objects.filter(firm=firm, pk__in=list(client_ids))
         .annotate(
-            accountant_is_system_admin=Exists(
-                ClientRight.objects.filter(
-                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
-                )
-            ),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
             has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
         )
         .order_by("name", "id")
@@ -220,9 +212,7 @@ def client_users_awaiting_invitation(
     """
     now = now or timezone.now()
     administered = ClientMembership.objects.filter(
-        client__firm=firm,
-        client__rights__accountant=accountant,
-        client__rights__is_system_admin=True,
+        client__firm=firm, client__in=clients_administered_by(accountant)
     )
     first_client = administered.filter(user=OuterRef("pk")).order_by("client__name", "client_id")
     latest_invitation = Invitation.objects.filter(user=OuterRef("pk")).order_by(
@@ -327,7 +317,9 @@ def invitations_overview(
     if invitation_status:
         queryset = queryset.filter(invitation_status_filter(invitation_status, now=timezone.now()))
     if accountant is not None:
-        queryset = queryset.annotate(can_manage=_accountant_is_system_admin_on_client(accountant))
+        queryset = queryset.annotate(
+            can_manage=accountant_is_system_admin(accountant, client="client")
+        )
     return queryset.annotate(latest_event_kind=_latest_event_kind())
 
 
@@ -372,11 +364,7 @@ def clients_for_bulk_entry(
         ClientCompany.objects.filter(firm=firm)
         .annotate(
             customer_digits=Func(F("customer_number"), Value("0"), function="LTRIM"),
-            accountant_is_system_admin=Exists(
-                ClientRight.objects.filter(
-                    client=OuterRef("pk"), accountant=accountant, is_system_admin=True
-                )
-            ),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
             has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
         )
         .filter(condition)

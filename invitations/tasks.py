@@ -1,53 +1,31 @@
-"""Thin tasks: load by id, call a service. Sending rules live in ``invitations.delivery``."""
+"""The invitations app's tasks, all under the names ``invitations.tasks.*``.
+
+The outbox's own tasks live in ``invitations.delivery.tasks`` and are imported here, which
+keeps their old import path and lets Celery's autodiscovery (which reads ``<app>.tasks``)
+register them. The reminders' rules are the services'.
+"""
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import delivery, services
+from . import services
+from .delivery.tasks import (
+    dispatch_deliveries,
+    notify_renewal_requested,
+    send_delivery,
+    sweep_pending_deliveries,
+)
 
-
-def _eager() -> bool:
-    return bool(send_delivery.app.conf.task_always_eager)
-
-
-@shared_task(ignore_result=True)
-def dispatch_deliveries(delivery_ids: list[int]) -> None:
-    """Fans a batch's deliveries out to one ``send_delivery`` task each."""
-    for delivery_id in delivery_ids:
-        send_delivery.delay(delivery_id)
-
-
-@shared_task(ignore_result=True)
-def send_delivery(delivery_id: int) -> str:
-    """Sends one delivery; on a transient failure, schedules the next attempt.
-
-    Without a broker (tasks run in-process, the embedded mode) a retry is not waited for:
-    the row stays pending with its ``next_attempt_at`` and ``sweep_deliveries`` takes it,
-    so a request never sleeps through a back-off.
-    """
-    outcome = delivery.send_delivery(delivery_id=delivery_id)
-    if outcome.retry_in is not None and not _eager():
-        # If this enqueue is lost, the row is still pending and the sweep finds it.
-        send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in, retry=False)
-    return outcome.result
-
-
-@shared_task(ignore_result=True)
-def sweep_pending_deliveries() -> int:
-    """Queues again what a lost enqueue or a dead worker left behind (Celery beat, each minute)."""
-    result = delivery.sweep_deliveries(now=timezone.now())
-    if result.requeue_ids:
-        dispatch_deliveries.delay(result.requeue_ids)
-    return len(result.requeue_ids)
+__all__ = [
+    "dispatch_deliveries",
+    "notify_renewal_requested",
+    "send_delivery",
+    "send_invitation_reminders",
+    "sweep_pending_deliveries",
+]
 
 
 @shared_task(ignore_result=True)
 def send_invitation_reminders() -> None:
     """The once-only reminder before expiry (Celery beat); the rules are the service's."""
     services.send_due_reminders(now=timezone.now())
-
-
-@shared_task(ignore_result=True)
-def notify_renewal_requested(invitation_id: int) -> None:
-    """Tells the inviting accountant that a lapsed link's holder asked for a new one."""
-    services.notify_accountant_of_renewal(invitation_id=invitation_id)

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 from django.utils.translation.template import templatize
 
-from invitations.messages import invitation_email, invitation_sms
+from invitations.delivery.messages import invitation_email, invitation_sms
 from tests.clients.factories import ClientCompanyFactory
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 

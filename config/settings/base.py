@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clients",
     "invitations",
     "documents",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 if not env("EMAIL_URL", default="") and not env("ANYMAIL_ESP", default=""):
     # Each message is written to var/outbox/ and echoed to the console; /utveckling/utkorg/
     # lists them so their links can be followed without a mail server.
-    EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    EMAIL_BACKEND = "invitations.delivery.outbox.OutboxEmailBackend"
 
 (BASE_DIR / "var").mkdir(exist_ok=True)

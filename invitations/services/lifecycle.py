@@ -3,18 +3,16 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from accounts.models import User
 from bureau.models import Firm
-from clients.models import ClientRight
+from clients.selectors import accountant_is_system_admin
 
+from ..delivery import enqueue_deliveries, enqueue_renewal_notice, promised_deliveries
+from ..links import find_invitation_by_secret, give_new_secret
 from ..models import (
     Delivery,
     DeliveryPurpose,
@@ -23,8 +21,6 @@ from ..models import (
     InvitationEvent,
     InvitationStatus,
 )
-from .deliveries import enqueue_deliveries, promised_deliveries
-from .links import find_invitation_by_secret, give_new_secret
 
 
 class InvitationNotAcceptable(Exception):
@@ -73,11 +69,7 @@ def manageable_invitations(*, accountant: User, firm: Firm) -> QuerySet[Invitati
     """Invitations ``accountant`` may resend or revoke: their own firm's, on clients where
     they are system administrator."""
     return Invitation.objects.filter(client__firm=firm).filter(
-        Exists(
-            ClientRight.objects.filter(
-                client=OuterRef("client"), accountant=accountant, is_system_admin=True
-            )
-        )
+        accountant_is_system_admin(accountant, client="client")
     )
 
 
@@ -170,8 +162,6 @@ def request_new_link(*, secret: str, now: datetime) -> None:
     invitation. Returns nothing on purpose: the caller answers the same whatever happened,
     so the answer tells a stranger nothing about which links or addresses exist.
     """
-    from ..tasks import notify_renewal_requested  # tasks import the services
-
     invitation = find_invitation_by_secret(secret)
     if invitation is None or invitation.status == InvitationStatus.ACCEPTED:
         return
@@ -201,31 +191,7 @@ def request_new_link(*, secret: str, now: datetime) -> None:
         )
         # Sent by a worker: the public page never waits for a mail server, and its answer
         # takes the same time whether or not a notice goes out.
-        transaction.on_commit(
-            lambda: notify_renewal_requested.apply_async((locked.pk,), retry=False), robust=True
-        )
-
-
-def notify_accountant_of_renewal(*, invitation_id: int) -> None:
-    """E-mails the accountant who sent ``invitation_id`` that its holder asked for a new
-    link: in the accountant's language, with the address of the invitation's page. Sends
-    nothing when the accountant has no e-mail address."""
-    invitation = Invitation.objects.select_related("user", "client", "invited_by").get(
-        pk=invitation_id
-    )
-    accountant = invitation.invited_by
-    if not accountant.email:
-        return
-    detail_url = settings.SITE_URL + reverse("invitations:detail", kwargs={"pk": invitation.pk})
-    with translation.override(accountant.language):
-        subject = gettext("%(user)s vill ha en ny inbjudningslänk") % {
-            "user": invitation.user.get_full_name()
-        }
-        body = render_to_string(
-            "invitations/email/renewal_requested.txt",
-            {"invitation": invitation, "accountant": accountant, "detail_url": detail_url},
-        )
-    send_mail(subject, body, None, [accountant.email])
+        enqueue_renewal_notice(locked.pk)
 
 
 def send_due_reminders(*, now: datetime) -> int:

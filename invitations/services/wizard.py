@@ -16,6 +16,8 @@ from accounts.models import Language, User
 from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
 
+from ..delivery import enqueue_deliveries, promised_deliveries
+from ..links import give_new_secret
 from ..models import (
     BatchKind,
     Delivery,
@@ -27,8 +29,6 @@ from ..models import (
 )
 from ..selectors import client_users_awaiting_invitation, clients_of_rows
 from ..usernames import taken_usernames
-from .deliveries import enqueue_deliveries, promised_deliveries
-from .links import give_new_secret
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from ..outbox import outbox_entries
+from ..delivery.outbox import outbox_entries
 
 # The HTML part is shown in a sandboxed frame; its links open in a new tab, not inside it.
 _LINKS_IN_NEW_TAB = '<base target="_blank">'

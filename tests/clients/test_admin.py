@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from clients.models import ClientCompany
 from tests.accounts.factories import UserFactory
@@ -91,3 +92,17 @@ def test_admin_stores_the_org_number_normalised(superuser_client):
 
     assert response.status_code == 302
     assert ClientCompany.objects.get(name="Adminbolaget AB").org_number == "556677-8899"
+
+
+@pytest.mark.django_db
+def test_the_firm_filter_counts_each_firms_clients(superuser_client):
+    """The number of clients per firm lives on the clients' side (bureau knows no clients)."""
+    big = ClientCompanyFactory().firm
+    ClientCompanyFactory.create_batch(2, firm=big)
+    small = ClientCompanyFactory().firm
+
+    response = superuser_client.get(reverse("admin:clients_clientcompany_changelist"))
+
+    page = response.content.decode()
+    assert f"{escape(big.name)} (3)" in page
+    assert f"{escape(small.name)} (1)" in page

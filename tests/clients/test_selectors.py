@@ -1,6 +1,13 @@
 import pytest
 
-from clients.selectors import client_overview, clients_awaiting_users
+from clients.models import ClientMembership
+from clients.selectors import (
+    accountant_has_right,
+    accountant_is_system_admin,
+    client_overview,
+    clients_administered_by,
+    clients_awaiting_users,
+)
 from tests.bureau.factories import AccountantFactory
 from tests.clients.factories import (
     ClientCompanyFactory,
@@ -69,3 +76,35 @@ def test_client_overview_is_one_query(accountant, firm, count, django_assert_num
 
     assert [row.own_user_count for row in rows] == [2] * count
     assert not any(row.accountant_is_system_admin for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_rights_rule_answers_on_clients_and_on_rows_that_point_at_them(accountant, firm):
+    """One rule for "system administrator on this client", in every shape the apps use."""
+    administered = ClientCompanyFactory(firm=firm, name="A AB")
+    ClientRightFactory(accountant=accountant, client=administered, is_system_admin=True)
+    plain_right = ClientCompanyFactory(firm=firm, name="B AB")
+    ClientRightFactory(accountant=accountant, client=plain_right, is_system_admin=False)
+    colleagues = ClientCompanyFactory(firm=firm, name="C AB")
+    ClientRightFactory(accountant=AccountantFactory(firm_membership__firm=firm), client=colleagues)
+    for client in (administered, plain_right, colleagues):
+        ClientMembershipFactory(client=client)
+
+    assert list(clients_administered_by(accountant)) == [administered]
+    on_clients = (
+        type(administered)
+        .objects.filter(firm=firm)
+        .annotate(
+            admin=accountant_is_system_admin(accountant), right=accountant_has_right(accountant)
+        )
+        .order_by("name")
+    )
+    assert [(c.name, c.admin, c.right) for c in on_clients] == [
+        ("A AB", True, True),
+        ("B AB", False, True),
+        ("C AB", False, False),
+    ]
+    on_memberships = ClientMembership.objects.filter(
+        accountant_is_system_admin(accountant, client="client")
+    )
+    assert [m.client for m in on_memberships] == [administered]

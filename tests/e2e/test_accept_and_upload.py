@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from invitations import delivery
+from invitations.tasks import send_delivery
 from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import (
@@ -35,7 +35,7 @@ def test_invited_user_accepts_sends_a_receipt_and_the_accountant_sees_it(live_se
     invitation = InvitationFactory(user=invited, client=client_company, invited_by=accountant)
     sent = DeliveryFactory(invitation=invitation)
 
-    delivery.send_delivery(delivery_id=sent.pk)
+    send_delivery(sent.pk)
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/inbjudan/[\w-]+/", message.body).group(0)
     link = re.sub(r"^https?://[^/]+", live_server.url, link)

@@ -74,7 +74,7 @@ def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_serve
 def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
     page, live_server, settings, tmp_path
 ):
-    settings.EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "invitations.delivery.outbox.OutboxEmailBackend"
     settings.EMAIL_OUTBOX_DIR = str(tmp_path)
     settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
     settings.TWILIO_ACCOUNT_SID = ""

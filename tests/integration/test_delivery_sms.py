@@ -154,7 +154,7 @@ def test_429_is_retried_after_the_advised_delay(celery_worker, twilio_server):
 
 @pytest.mark.django_db
 def test_without_twilio_credentials_the_sms_goes_to_the_local_outbox(settings, tmp_path):
-    from invitations.outbox import outbox_entries
+    from invitations.delivery.outbox import outbox_entries
 
     settings.TWILIO_ACCOUNT_SID = ""
     settings.EMAIL_OUTBOX_DIR = str(tmp_path)

@@ -15,3 +15,22 @@ def test_every_scheduled_task_is_registered_with_the_worker():
         "invitations.tasks.send_invitation_reminders",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
+
+
+def test_delivery_tasks_keep_their_names_so_queued_messages_survive_a_deploy():
+    """Messages already in the broker name their task by string; moving the code into
+    ``invitations.delivery`` must not change those names, nor the old import path."""
+    from invitations import tasks
+    from invitations.delivery import tasks as delivery_tasks
+
+    app.loader.import_default_modules()
+
+    for name in [
+        "dispatch_deliveries",
+        "send_delivery",
+        "sweep_pending_deliveries",
+        "notify_renewal_requested",
+    ]:
+        assert f"invitations.tasks.{name}" in app.tasks
+        assert getattr(tasks, name) is getattr(delivery_tasks, name)
+        assert getattr(tasks, name).name == f"invitations.tasks.{name}"

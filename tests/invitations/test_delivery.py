@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from clients.models import ClientRight
-from invitations import delivery as delivery_service
+from invitations.delivery import retry_deliveries, sweep_deliveries
+from invitations.delivery import sending as delivery_service
 from invitations.models import Delivery
 from invitations.services import NewUserRow, invite_new_users
 from invitations.tasks import send_delivery, sweep_pending_deliveries
@@ -62,7 +63,7 @@ def test_a_revoked_invitation_is_not_sent():
 def test_in_the_embedded_mode_the_wizards_mail_is_in_the_outbox_at_once(
     accountant, firm, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "invitations.delivery.outbox.OutboxEmailBackend"
     settings.EMAIL_OUTBOX_DIR = str(tmp_path)
     settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
     client = ClientCompanyFactory(firm=firm, name="Snickeriet AB")
@@ -80,7 +81,7 @@ def test_in_the_embedded_mode_the_wizards_mail_is_in_the_outbox_at_once(
         invite_new_users(accountant=accountant, firm=firm, rows=[row], submission_key=uuid.uuid4())
     elapsed = time.monotonic() - started
 
-    from invitations.outbox import outbox_entries
+    from invitations.delivery.outbox import outbox_entries
 
     entries = outbox_entries()
     assert sorted(entry.kind for entry in entries) == ["email", "sms"]
@@ -104,7 +105,7 @@ class TestSweep:
         )
         sent = DeliveryFactory(status="sent", status_changed_at=minutes_ago(60))
 
-        result = delivery_service.sweep_deliveries(now=timezone.now())
+        result = sweep_deliveries(now=timezone.now())
 
         assert sorted(result.requeue_ids) == sorted([lost.pk, overdue_retry.pk])
         assert fresh.pk not in result.requeue_ids
@@ -138,7 +139,7 @@ class TestSweep:
             claimed_at=minutes_ago(20),
         )
 
-        result = delivery_service.sweep_deliveries(now=timezone.now())
+        result = sweep_deliveries(now=timezone.now())
 
         assert result.requeue_ids == [stuck_email.pk]
         for row in (stuck_email, spent_email, busy_email, stuck_sms):
@@ -153,7 +154,7 @@ class TestSweep:
         settings.DELIVERY_STUCK_AFTER = timezone.timedelta(minutes=15)
         delivery = DeliveryFactory()
         claimed = delivery_service.claim_delivery(delivery_id=delivery.pk, now=minutes_ago(20))
-        delivery_service.sweep_deliveries(now=timezone.now())
+        sweep_deliveries(now=timezone.now())
         send_delivery.delay(delivery.pk)  # the sweep's new attempt sends it
         delivery_service._record_failed(claimed, "late", timezone.now())  # the old worker
 
@@ -171,7 +172,7 @@ def test_operator_retry_gives_failed_and_unknown_rows_fresh_attempts(
     sent = DeliveryFactory(status="sent", attempts=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        retried = delivery_service.retry_deliveries(deliveries=Delivery.objects.all())
+        retried = retry_deliveries(deliveries=Delivery.objects.all())
 
     assert sorted(retried) == sorted([failed.pk, unknown.pk])
     for row in (failed, unknown, sent):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def local_outbox(settings, tmp_path):
-    settings.EMAIL_BACKEND = "invitations.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "invitations.delivery.outbox.OutboxEmailBackend"
     settings.EMAIL_OUTBOX_DIR = str(tmp_path)
     settings.SMS_OUTBOX_DIR = str(tmp_path / "sms")
     settings.TWILIO_ACCOUNT_SID = ""

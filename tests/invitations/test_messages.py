@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from invitations.messages import invitation_email, invitation_sms
+from invitations.delivery.messages import invitation_email, invitation_sms
 from invitations.services import invitation_link
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from invitations.messages import invitation_email, invitation_sms
+from invitations.delivery.messages import invitation_email, invitation_sms
 from invitations.models import Channel, Delivery, Invitation, InvitationBatch
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from invitations import delivery
+from invitations.delivery import retry_deliveries
 from invitations.models import Delivery, DeliveryStatus
 
 
@@ -30,5 +30,5 @@ class Command(BaseCommand):
             deliveries = deliveries.filter(channel=channel)
         if ids:
             deliveries = deliveries.filter(pk__in=ids)
-        retried = delivery.retry_deliveries(deliveries=deliveries)
+        retried = retry_deliveries(deliveries=deliveries)
         self.stdout.write(f"queued again: {len(retried)}")

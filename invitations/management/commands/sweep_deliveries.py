@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from invitations import delivery
-from invitations.tasks import dispatch_deliveries
+from invitations.delivery import sweep_deliveries
+from invitations.delivery.tasks import dispatch_deliveries
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = delivery.sweep_deliveries(now=timezone.now())
+        result = sweep_deliveries(now=timezone.now())
         if result.requeue_ids:
             dispatch_deliveries.apply_async((result.requeue_ids,), retry=False)
         self.stdout.write(

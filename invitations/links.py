@@ -1,12 +1,16 @@
-"""The invitation link: a fresh secret and expiry, its address, and finding it again."""
+"""The invitation link: a fresh secret and expiry, its address, and finding it again.
+
+Shared by the services (which give links) and the delivery package (which puts them into
+messages), so it imports neither.
+"""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
 
-from .. import secrets
-from ..models import Invitation
+from . import secrets
+from .models import Invitation
 
 
 def invitation_expiry(now: datetime) -> datetime:

@@ -1,4 +1,8 @@
-"""Writes of the firm side. For now: the demo firm that `make run` shows a newcomer."""
+"""The demo firm that `make run` shows a newcomer: its accountants, clients and client users.
+
+An app of its own, above ``bureau`` and ``clients`` (it fills both), so that neither has to
+know the other for the sake of demo data.
+"""
 
 from dataclasses import dataclass
 
@@ -6,10 +10,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import User
+from bureau.models import Firm, FirmMembership, FirmRole
+from bureau.organisation_numbers import with_check_digit
 from clients.models import ClientCompany, ClientMembership, ClientRight
-
-from .models import Firm, FirmMembership, FirmRole
-from .organisation_numbers import with_check_digit
 
 DEMO_FIRM_NAME = "Demobyrån Redovisning AB"
 DEMO_CLIENT_COUNT = 200

@@ -1,13 +1,13 @@
 """Provider feedback on sent messages: anymail's tracking webhooks and Twilio's callbacks.
 
-Both only translate the provider's words into ``delivery.record_provider_event``; a request
+Both only translate the provider's words into ``reports.record_provider_event``; a request
 that cannot prove it comes from the provider changes nothing. Each names its delivery by id
 (the e-mail's anymail metadata; the SMS's status callback URL, which Twilio signs), so a
 report that arrives before the worker has recorded the provider's id still finds it.
 
 anymail's own views (under /webhooks/anymail/) check its basic-auth secret and send the
 ``tracking`` signal; the receiver below is connected when this module is imported, which
-``webhook_urls`` does, so it is in place before any webhook request is resolved.
+``urls`` does, so it is in place before any webhook request is resolved.
 """
 
 import logging
@@ -21,8 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from . import delivery
-from .models import Channel
+from ..models import Channel
+from .reports import record_provider_event
 
 logger = logging.getLogger("invitations.webhooks")
 
@@ -63,7 +63,7 @@ def email_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs)
         )
         return
     detail = event.description or event.mta_response or event.reject_reason or ""
-    delivery.record_provider_event(
+    record_provider_event(
         channel=Channel.EMAIL,
         delivery_id=delivery_id,
         provider_message_id=event.message_id or "",
@@ -110,7 +110,7 @@ def twilio_status(request, delivery_id: int | None = None):
     kind = _TWILIO_STATUSES.get(status)
     if kind is not None:
         error_code = request.POST.get("ErrorCode", "")
-        delivery.record_provider_event(
+        record_provider_event(
             channel=Channel.SMS,
             delivery_id=delivery_id,
             provider_message_id=request.POST.get("MessageSid", ""),

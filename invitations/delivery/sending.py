@@ -5,17 +5,15 @@ it outside any transaction, then records the outcome with another conditional UP
 only matches its own claim. A redelivered or duplicated task finds nothing to claim.
 
 A provider's report may arrive before the worker has recorded the send (Twilio can post its
-status callback before the SDK call returns). Reports therefore name their delivery by its
-id (in the signed callback URL, in anymail's metadata), not only by the provider's id, and
-the worker's "sent" only moves the row forward: a "delivered" that came first stays.
+status callback before the SDK call returns): the worker's "sent" only moves the row
+forward, so a "delivered" that came first stays (see ``reports``).
 
 - E-mail is retried with exponential back-off and jitter on transient errors (no
   connection, timeouts, SMTP 4xx, a provider's 5xx) up to ``EMAIL_MAX_ATTEMPTS``; a refused
   or invalid address fails at once.
-- An SMS is retried only when the request surely never left (see ``invitations.sms``) or
-  Twilio answered 429 (after its Retry-After); after a timeout, a dropped connection or a
-  5xx it may have left, so it becomes "unknown" for an operator instead of a duplicate.
-- ``sweep_deliveries`` catches what a lost enqueue or a dead worker left behind.
+- An SMS is retried only when the request surely never left (see ``sms``) or Twilio
+  answered 429 (after its Retry-After); after a timeout, a dropped connection or a 5xx it
+  may have left, so it becomes "unknown" for an operator instead of a duplicate.
 
 Every attempt writes one log line (logger ``invitations.delivery``) with the invitation,
 delivery, channel, attempt and outcome in ``extra``.
@@ -24,7 +22,7 @@ delivery, channel, attempt and outcome in ``extra``.
 import logging
 import random
 import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from anymail.exceptions import (
@@ -37,8 +35,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from . import messages, sms
-from .models import (
+from ..models import (
     Channel,
     Delivery,
     DeliveryPurpose,
@@ -48,7 +45,7 @@ from .models import (
     InvitationEvent,
     InvitationStatus,
 )
-from .services import enqueue_deliveries
+from . import messages, sms
 
 logger = logging.getLogger("invitations.delivery")
 
@@ -416,257 +413,3 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         provider_message_id=provider_message_id,
     )
     return Outcome(SENT)
-
-
-@dataclass
-class SweepResult:
-    requeue_ids: list[int] = field(default_factory=list)
-    reclaimed_email: int = 0
-    failed_email: int = 0
-    unknown_sms: int = 0
-
-
-def sweep_deliveries(*, now: datetime, limit: int = 1000) -> SweepResult:
-    """Finds what a lost enqueue or a dead worker left behind; returns the ids to queue again.
-
-    - Pending rows older than ``DELIVERY_SWEEP_AFTER`` (or whose retry was due that long
-      ago) are returned for queueing; the claim makes a duplicate task harmless.
-    - Rows stuck in "sending" longer than ``DELIVERY_STUCK_AFTER`` belong to a worker that
-      died mid-send. An e-mail goes back to pending (a rare duplicate e-mail is better
-      than a lost invitation; failed once its attempts are used up); an SMS becomes
-      "unknown", because Twilio may have taken it and an SMS must not go twice.
-    """
-    result = SweepResult()
-    stuck_before = now - settings.DELIVERY_STUCK_AFTER
-    reason = "Arbetaren stannade under sändningen"
-    with transaction.atomic():
-        stuck = Delivery.objects.select_for_update(skip_locked=True).filter(
-            status=DeliveryStatus.SENDING, claimed_at__lte=stuck_before
-        )
-        stuck_email = stuck.filter(channel=Channel.EMAIL)
-        result.failed_email = stuck_email.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
-            status=DeliveryStatus.FAILED, last_error=reason, status_changed_at=now
-        )
-        reclaimed = list(stuck_email.values_list("id", flat=True))
-        result.reclaimed_email = Delivery.objects.filter(pk__in=reclaimed).update(
-            status=DeliveryStatus.PENDING,
-            last_error=reason,
-            next_attempt_at=None,
-            status_changed_at=now,
-        )
-        result.unknown_sms = stuck.filter(channel=Channel.SMS).update(
-            status=DeliveryStatus.UNKNOWN, last_error=reason, status_changed_at=now
-        )
-    pending_before = now - settings.DELIVERY_SWEEP_AFTER
-    lost = Q(next_attempt_at__isnull=True, status_changed_at__lte=pending_before) | Q(
-        next_attempt_at__lte=pending_before
-    )
-    result.requeue_ids = reclaimed + list(
-        Delivery.objects.filter(lost, status=DeliveryStatus.PENDING)
-        .order_by("status_changed_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
-    if result.requeue_ids or result.reclaimed_email or result.unknown_sms:
-        logger.info(
-            "sweep: %s pending deliveries to queue again, %s e-mails reclaimed from a dead "
-            "worker, %s SMS marked unknown",
-            len(result.requeue_ids),
-            result.reclaimed_email,
-            result.unknown_sms,
-            extra={
-                "requeued": len(result.requeue_ids),
-                "reclaimed_email": result.reclaimed_email,
-                "unknown_sms": result.unknown_sms,
-            },
-        )
-    return result
-
-
-def retry_deliveries(*, deliveries: QuerySet, now: datetime | None = None) -> list[int]:
-    """Gives failed or unknown deliveries a fresh set of attempts and queues them.
-
-    For an operator who has fixed the cause (or, for an "unknown" SMS, checked in Twilio's
-    console that it never left). Rows in any other status are left alone. Returns the ids.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        ids = list(
-            deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN])
-            .select_for_update()
-            .values_list("id", flat=True)
-        )
-        Delivery.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            next_attempt_at=None,
-            claimed_at=None,
-            last_error="",
-            status_changed_at=now,
-        )
-        enqueue_deliveries(ids)
-    return ids
-
-
-# What the providers' feedback does to a delivery: the new status (None: status unchanged),
-# the statuses it may come from, and the event it writes.
-_PROVIDER_EVENTS = {
-    # Twilio's queued/sent: the provider has the message. Only news for a row still sending
-    # (the worker writes the event when it records the send) or left unknown by a timeout.
-    "sent": (
-        DeliveryStatus.SENT,
-        {DeliveryStatus.SENDING, DeliveryStatus.UNKNOWN},
-        EventKind.SENT,
-    ),
-    "delivered": (
-        DeliveryStatus.DELIVERED,
-        {DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN},
-        EventKind.DELIVERED,
-    ),
-    "bounced": (
-        DeliveryStatus.FAILED,
-        {
-            DeliveryStatus.SENDING,
-            DeliveryStatus.SENT,
-            DeliveryStatus.DELIVERED,
-            DeliveryStatus.UNKNOWN,
-        },
-        EventKind.BOUNCED,
-    ),
-    "failed": (
-        DeliveryStatus.FAILED,
-        {DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN},
-        EventKind.FAILED,
-    ),
-    "complained": (None, None, EventKind.COMPLAINED),
-}
-
-
-def _same_message(first: str, second: str) -> bool:
-    # Some providers report an RFC 5322 Message-ID without its angle brackets.
-    return first.strip("<>") == second.strip("<>")
-
-
-def _reported_delivery(
-    *, channel: str, delivery_id: int | None, provider_message_id: str
-) -> Delivery | None:
-    """The delivery a report is about, locked; None when it names none of ours.
-
-    By ``delivery_id`` when the report carries it (then a different provider id than the
-    one recorded means a report about an earlier attempt: ignored), else by provider id.
-    """
-    deliveries = Delivery.objects.select_for_update().filter(channel=channel)
-    if delivery_id is None:
-        bare = provider_message_id.strip("<>")
-        return deliveries.filter(provider_message_id__in={bare, f"<{bare}>"}).first()
-    delivery = deliveries.filter(pk=delivery_id).first()
-    if (
-        delivery is not None
-        and provider_message_id
-        and delivery.provider_message_id
-        # While it is still sending, the row holds at most our own pre-send Message-ID.
-        and delivery.status != DeliveryStatus.SENDING
-        and not _same_message(delivery.provider_message_id, provider_message_id)
-    ):
-        logger.warning(
-            "delivery %s: report about %s ignored, the delivery was sent as %s",
-            delivery.pk,
-            provider_message_id,
-            delivery.provider_message_id,
-            extra={"delivery_id": delivery.pk, "provider_message_id": provider_message_id},
-        )
-        return None
-    return delivery
-
-
-def record_provider_event(
-    *,
-    channel: str,
-    event: str,
-    provider_message_id: str = "",
-    delivery_id: int | None = None,
-    detail: str = "",
-    now: datetime | None = None,
-) -> Delivery | None:
-    """Applies a provider's report ("sent", "delivered", "bounced", "failed", "complained").
-
-    The report names its delivery by ``delivery_id`` (from the signed callback URL or the
-    e-mail's metadata) or else by ``provider_message_id``; so a report that arrives while
-    the worker is still sending, before it has recorded the provider's id, is applied (and
-    the worker's later record keeps its status, see ``_record_sent``).
-
-    Guarantees: a report for an unknown delivery, or about another message than the one
-    recorded, changes nothing; a repeated report changes nothing and writes no second
-    event; a late "delivered" or "sent" never overrides a bounce or failure, and "sent"
-    never overrides "delivered". Returns the delivery when it matched one.
-    """
-    if event not in _PROVIDER_EVENTS or (delivery_id is None and not provider_message_id):
-        return None
-    now = now or timezone.now()
-    new_status, from_statuses, event_kind = _PROVIDER_EVENTS[event]
-    with transaction.atomic():
-        delivery = _reported_delivery(
-            channel=channel, delivery_id=delivery_id, provider_message_id=provider_message_id
-        )
-        if delivery is None:
-            return None
-        previous_status = delivery.status
-        if new_status is None:
-            already = InvitationEvent.objects.filter(
-                invitation_id=delivery.invitation_id, kind=event_kind
-            ).exists()
-            if already:
-                return delivery
-        elif delivery.status not in from_statuses:
-            return delivery
-        else:
-            delivery.status = new_status
-            delivery.status_changed_at = now
-            update_fields = ["status", "status_changed_at"]
-            if new_status == DeliveryStatus.FAILED:
-                delivery.last_error = detail
-                update_fields.append("last_error")
-            if provider_message_id and (
-                previous_status == DeliveryStatus.SENDING or not delivery.provider_message_id
-            ):
-                # The worker may not get to record it (a failure report is final, or it
-                # timed out): the row keeps the provider's id for the reports to come.
-                delivery.provider_message_id = provider_message_id[:255]
-                update_fields.append("provider_message_id")
-            if new_status == DeliveryStatus.SENT and previous_status != DeliveryStatus.SENDING:
-                # This report writes the "sent" event, so it records the time too: a slow
-                # worker that comes back after the sweep then finds it and writes none.
-                delivery.sent_at = now
-                update_fields.append("sent_at")
-            delivery.save(update_fields=update_fields)
-        # The worker that still holds a sending row writes "sent" itself when it records.
-        worker_records_it = (
-            event_kind == EventKind.SENT and previous_status == DeliveryStatus.SENDING
-        )
-        if not worker_records_it:
-            label = delivery.get_channel_display()
-            InvitationEvent.objects.create(
-                invitation_id=delivery.invitation_id,
-                kind=event_kind,
-                detail=(
-                    f"{detail} ({label} till {delivery.recipient})"
-                    if detail
-                    else f"{label} till {delivery.recipient}"
-                )[:500],
-                created_at=now,
-            )
-    logger.info(
-        "delivery %s (%s, invitation %s): provider reports %s (was %s)",
-        delivery.pk,
-        delivery.channel,
-        delivery.invitation_id,
-        event,
-        previous_status,
-        extra={
-            "invitation_id": delivery.invitation_id,
-            "delivery_id": delivery.pk,
-            "channel": delivery.channel,
-            "outcome": event,
-            "reason": detail,
-        },
-    )
-    return delivery

@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bureau.services import seed_demo_firm
+from demo.services import seed_demo_firm
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""The providers' webhooks, mounted under /webhooks/ (config.urls)."""
+
 from anymail import urls as anymail_urls
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path

@@ -1,6 +1,6 @@
 """The invitation e-mail and SMS, rendered in the invited user's language.
 
-Only the rendering lives here; ``invitations.delivery`` decides when and how often they go.
+Only the rendering lives here; ``sending`` decides when and how often they go.
 The e-mail goes through Django's mail API, so settings alone choose SMTP or an anymail
 provider.
 """
@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .models import Delivery, DeliveryPurpose, Invitation
-from .services import invitation_link
+from ..links import invitation_link
+from ..models import Delivery, DeliveryPurpose, Invitation
 
 
 def message_language(invitation: Invitation) -> str:
