@@ -118,8 +118,10 @@ def test_refused_lines_are_listed_and_more_than_fifty_go_in_rounds(
     page.get_by_role("button", name="Granska").click()
     expect(page.get_by_text("Här är de 50 första; 10 rader väntar")).to_be_visible()
     page.get_by_role("button", name="Skapa och bjud in användare").click()
+    expect(page.get_by_role("heading", name="50 användare skapade och inbjudna")).to_be_visible()
+    snapshot(page, "bulk-5-klart-fortsatt")
     page.get_by_role("link", name="Fortsätt med nästa 10").click()
-    snapshot(page, "bulk-5-nasta-omgang")
+    snapshot(page, "bulk-6-nasta-omgang")
     page.get_by_role("button", name="Skapa och bjud in användare").click()
     expect(page.get_by_role("heading", name="10 användare skapade och inbjudna")).to_be_visible()
     assert Invitation.objects.count() == 60
@@ -141,5 +143,5 @@ def test_a_file_that_is_not_a_sheet_is_named_next_to_the_upload(
     page.get_by_role("button", name="Granska").click()
     expect(page.locator("#file-error")).to_have_text(re.compile("Filen är en PDF-fil"))
     expect(page.get_by_label("Ladda upp fil")).to_have_attribute("aria-invalid", "true")
-    snapshot(page, "bulk-6-fel-fil")
+    snapshot(page, "bulk-7-fel-fil")
     assert not Invitation.objects.exists()
