@@ -178,7 +178,9 @@ def _read_text(text: str, *, source: str) -> list[tuple[int, list[str]]]:
             if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
                 raise SheetRefused(too_many_columns_message(number))
             cleaned = [clean_cell(cell) for cell in cells[:MAX_COLUMNS]]
-            if any(cleaned):
+            while cleaned and not cleaned[-1]:
+                cleaned.pop()
+            if cleaned:
                 lines.append((number, cleaned))
                 if len(lines) > MAX_LINES:
                     raise SheetRefused(too_many_lines_message(source))
