@@ -1,13 +1,16 @@
 """The "Bjud in klientanvändare" wizard.
 
 Step 1 chooses between new and existing users and starts a run of the wizard, named by a
-submission key (a UUID in the URL). Step 2 for new users lists the clients awaiting users,
+submission key (a UUID in the URL); "Tillbaka" from step 2 brings the key along, so that
+"Nästa" goes on with the same draft. Step 2 for new users lists the clients awaiting users,
 paged and searchable; every button on it posts the visible rows into the run's draft in the
-session first (``invitations.drafts``), so filled rows survive paging and searching, and
-without JavaScript too. "Granska" checks the whole batch and shows it; "Skapa och bjud in
-användare" writes it through ``services.invite_new_users`` under the same key, then
-redirects to the batch's result page: a reload, the back button or a second click finds
-the batch instead of writing another.
+session first (``invitations.drafts``), and any rows pasted or uploaded (``bulk_entry``),
+so filled rows survive paging and searching, and without JavaScript too. "Granska" posts to
+the review's address, which checks the whole batch and shows it in the same request;
+"Skapa och bjud in användare" writes it through ``services.invite_new_users`` under the same
+key, then redirects to the batch's result page: a reload, the back button or a second click
+finds the batch instead of writing another. Rows beyond one round's 50 start the next run,
+which the result page offers. Existing users are selected on step 2 and reviewed on step 3.
 
 Hand-rolled rather than django-formtools: formtools keeps one form per step, while this
 step is a table spread over many GET pages and searches that must keep what was typed,
