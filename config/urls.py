@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from accounts import views as account_views
 from bureau import views as bureau_views
+from operations.health import healthz
 
 urlpatterns = [
     path("", bureau_views.home, name="home"),
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("webhooks/", include("invitations.delivery.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers: 200 "ok" or 503, unauthenticated, revealing nothing else.
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

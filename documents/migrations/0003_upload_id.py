@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0001_initial'),
-        ('documents', '0001_initial'),
+        ('documents', '0002_uploaded_by_kept_when_user_deleted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
