@@ -335,3 +335,28 @@ def test_logging_out_empties_the_apps_storage_and_the_next_user_sees_nothing_of_
     assert "Kim Kvitto" not in phone.content() and "privat-kvitto" not in phone.content()
     phone.context.set_offline(False)
     assert Document.objects.count() == 0
+
+
+def test_without_javascript_the_photo_and_the_files_go_as_a_plain_form_post(
+    browser, playwright, live_server, client_user
+):
+    context = phone_context(browser, playwright, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/underlag/")
+    page.get_by_label("Användarnamn").fill(client_user.username)
+    page.get_by_label("Lösenord").fill("secret-pass-1")
+    page.get_by_role("button", name="Logga in", exact=True).click()
+    expect(page.get_by_role("heading", name="Hej Kim!")).to_be_visible()
+
+    choose_photos(page, [jpeg("foto.jpg")])
+    page.get_by_label("Välj kvitton eller fakturor").set_input_files(
+        files=[{"name": "faktura.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}]
+    )
+    page.get_by_role("button", name="Skicka underlag").click()
+
+    expect(page.get_by_text("Tack! 2 filer har skickats till")).to_be_visible()
+    assert sorted(Document.objects.values_list("original_name", flat=True)) == [
+        "faktura.pdf",
+        "foto.jpg",
+    ]
+    context.close()
