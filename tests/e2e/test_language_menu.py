@@ -18,7 +18,7 @@ def test_choosing_english_in_the_header_menu_keeps_the_page_and_the_choice(live_
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.get_by_label("Username").fill(accountant.username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_role("link", name="Manage clients").click()
     expect(page.get_by_role("heading", name="Manage clients")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -21,7 +21,7 @@ def test_the_fifth_wrong_password_shows_the_lockout_page_in_the_persons_language
         page.get_by_label("Användarnamn").fill(accountant.username)
         page.get_by_label("Lösenord").fill(f"fel-{attempt}")
         with page.expect_navigation():
-            page.get_by_role("button", name="Logga in").click()
+            page.get_by_role("button", name="Logga in", exact=True).click()
         if attempt < 4:
             expect(page.get_by_text("Fel användarnamn eller lösenord.")).to_be_visible()
     expect(page.get_by_role("heading", name="För många inloggningsförsök")).to_be_visible()
@@ -33,6 +33,6 @@ def test_the_fifth_wrong_password_shows_the_lockout_page_in_the_persons_language
     page.get_by_label("Användarnamn").fill(accountant.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
     with page.expect_response(lambda response: response.request.method == "POST") as sent:
-        page.get_by_role("button", name="Logga in").click()
+        page.get_by_role("button", name="Logga in", exact=True).click()
     assert sent.value.status == 429
     expect(page.get_by_role("heading", name="För många inloggningsförsök")).to_be_visible()
