@@ -111,6 +111,8 @@ def test_chromium_finds_the_app_installable(playwright, live_server, client_user
         manifest = cdp.send("Page.getAppManifest")
         assert manifest["url"].endswith("/underlag/app.webmanifest")
         assert manifest.get("errors", []) == []
+        # Chromium offers to install it, and the page shows its button for that.
+        expect(page.get_by_role("button", name="Installera appen")).to_be_visible()
     finally:
         context.close()
 
