@@ -49,7 +49,8 @@ def error_text(code: str, params: dict, provider_text: str = "") -> str:
         gave_up = ngettext(
             "gav upp efter %(count)d försök", "gav upp efter %(count)d försök", attempts
         ) % {"count": attempts}
-        return f"{provider_text} ({gave_up})" if provider_text else gave_up
+        cause = error_text(params.get("cause") or DeliveryError.PROVIDER, {}, provider_text)
+        return f"{cause} ({gave_up})"
     if code == DeliveryError.INVITATION_CLOSED:
         status = params.get("status", "")
         if status == "accepted":

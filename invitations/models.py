@@ -148,6 +148,9 @@ class DeliveryError(models.TextChoices):
     """Why a delivery did not (yet) go, as the portal itself knows it."""
 
     PROVIDER = "provider", _("Leverantören svarade med ett fel")
+    NO_CONNECTION = "no_connection", _("Ingen anslutning")
+    CONNECTION_DROPPED = "connection_dropped", _("Anslutningen bröts")
+    TIMEOUT = "timeout", _("Inget svar i tid")
     GAVE_UP = "gave_up", _("Gav upp efter flera försök")
     SUPERSEDED = "superseded", _("Ersatt av ett nyare utskick")
     CORRECTED = "corrected", _("Ersatt: uppgifterna rättades")

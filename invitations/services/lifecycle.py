@@ -79,7 +79,7 @@ def manageable_invitations(*, accountant: User, firm: Firm) -> QuerySet[Invitati
 
 
 def _renew(
-    invitations: list[Invitation], *, actor: User | None, now: datetime, detail: str = ""
+    invitations: list[Invitation], *, actor: User | None, now: datetime, params: dict | None = None
 ) -> list[int]:
     """Gives each invitation a new link and writes its deliveries and a "resent" event;
     returns the delivery ids. Three queries however many."""
@@ -96,7 +96,11 @@ def _renew(
     )
     InvitationEvent.objects.bulk_create(
         InvitationEvent(
-            invitation=invitation, kind=EventKind.RESENT, actor=actor, detail=detail, created_at=now
+            invitation=invitation,
+            kind=EventKind.RESENT,
+            actor=actor,
+            params=params or {},
+            created_at=now,
         )
         for invitation in invitations
     )
@@ -307,7 +311,7 @@ def request_new_link(*, secret: str, now: datetime) -> None:
             return  # renewed meanwhile: this link is already dead
         if locked.status == InvitationStatus.PENDING and settings.INVITATION_RENEWAL == "resend":
             enqueue_deliveries(
-                _renew([locked], actor=None, now=now, detail=gettext("Begärd av mottagaren"))
+                _renew([locked], actor=None, now=now, params={"requested_by_recipient": True})
             )
             return
         recently = locked.events.filter(
