@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bureau.access import accountant_required
+from bureau.models import FirmRole
 from documents.selectors import client_documents_summary
 from invitations.selectors import client_users_with_invitations
 
@@ -70,12 +71,20 @@ def client_detail(request, pk):
         client = client_card(accountant=request.user, firm=request.firm, pk=pk)
     except ClientCompany.DoesNotExist:
         raise Http404 from None
+    # The client's people follow the rule of invitations and underlag: shown to accountants
+    # with a right on the client and to the firm's administrators.
+    may_see_people = client.accountant_has_right or request.firm_membership.role == FirmRole.ADMIN
     return render(
         request,
         "clients/client_detail.html",
         {
             "client": client,
-            "users": client_users_with_invitations(accountant=request.user, client=client),
+            "may_see_people": may_see_people,
+            "users": (
+                client_users_with_invitations(accountant=request.user, client=client)
+                if may_see_people
+                else []
+            ),
             "system_administrators": system_administrators_of(client=client),
             "documents": client_documents_summary(
                 accountant=request.user, firm=request.firm, client_id=client.pk

@@ -165,3 +165,26 @@ def test_the_current_sort_is_marked_and_its_heading_turns_it_around(accountant_c
     assert "q=Klient&amp;ordning=-anvandare" in page
     assert "q=Klient&amp;ordning=namn" in page
     assert 'name="ordning" value="anvandare"' in page
+
+
+def test_without_any_right_the_cards_people_are_not_shown(accountant_client, firm):
+    company = ClientCompanyFactory(firm=firm)
+    member(company, full_name="Hemlig Person", email="hemlig@example.test")
+
+    page = accountant_client.get(card(company)).content.decode()
+
+    assert "Hemlig Person" not in page and "hemlig@example.test" not in page
+    assert "Klienten har 1 användare. Du har ingen behörighet på klienten" in page
+
+
+def test_a_firm_administrator_sees_the_people_of_every_client(client, firm):
+    from bureau.models import FirmRole
+
+    administrator = AccountantFactory(
+        firm_membership__firm=firm, firm_membership__role=FirmRole.ADMIN
+    )
+    company = ClientCompanyFactory(firm=firm)
+    member(company, full_name="Synlig Person")
+    client.force_login(administrator)
+
+    assert "Synlig Person" in client.get(card(company)).content.decode()
