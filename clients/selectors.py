@@ -79,8 +79,23 @@ def own_user_count() -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def client_overview(*, accountant, firm, search: str | None = None) -> QuerySet:
-    """The firm's client companies for "Hantera klienter", by name.
+# "Hantera klienter" sorts by these, as the page names them in its links; "-" first is the
+# other way round. Each ends with the id, so that equal names or counts keep one order.
+CLIENT_LIST_ORDERINGS = {
+    "namn": ("name", "id"),
+    "-namn": ("-name", "-id"),
+    "orgnr": ("org_number", "id"),
+    "-orgnr": ("-org_number", "-id"),
+    "anvandare": ("own_user_count", "name", "id"),
+    "-anvandare": ("-own_user_count", "name", "id"),
+}
+
+
+def client_overview(
+    *, accountant, firm, search: str | None = None, ordering: str = "namn"
+) -> QuerySet:
+    """The firm's client companies for "Hantera klienter", by name unless ``ordering`` (a
+    key of CLIENT_LIST_ORDERINGS) says otherwise.
 
     Each row carries ``own_user_count`` (its client users) and ``accountant_is_system_admin``.
     One query for any number of rows (plus the paginator's count).
@@ -91,9 +106,35 @@ def client_overview(*, accountant, firm, search: str | None = None) -> QuerySet:
             own_user_count=own_user_count(),
             accountant_is_system_admin=accountant_is_system_admin(accountant),
         )
-        .order_by("name", "id")
+        .order_by(*CLIENT_LIST_ORDERINGS.get(ordering, CLIENT_LIST_ORDERINGS["namn"]))
     )
     return search_clients(queryset, search)
+
+
+def client_card(*, accountant, firm, pk: int) -> ClientCompany:
+    """One client of ``firm`` for its card, with ``own_user_count``,
+    ``accountant_is_system_admin`` and ``accountant_has_right``; raises
+    ``ClientCompany.DoesNotExist`` for another firm's client. One query."""
+    return (
+        ClientCompany.objects.filter(firm=firm)
+        .annotate(
+            own_user_count=own_user_count(),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
+            accountant_has_right=accountant_has_right(accountant),
+        )
+        .get(pk=pk)
+    )
+
+
+def system_administrators_of(*, client: ClientCompany) -> list:
+    """The accountants who hold the system-administrator right on ``client``, by name. One
+    query."""
+    return [
+        right.accountant
+        for right in ClientRight.objects.filter(client=client, is_system_admin=True)
+        .select_related("accountant")
+        .order_by("accountant__full_name", "accountant__username")
+    ]
 
 
 def client_number_taken(*, firm, org_number: str, customer_number: str) -> dict[str, bool]:

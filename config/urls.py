@@ -20,6 +20,8 @@ urlpatterns = [
     path("passnycklar/", include("passkeys.urls")),
     # The language menu is on the login page too, so choosing a language needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Browsers ask for /favicon.ico by themselves (a downloaded PDF's tab, for one).
+    path("favicon.ico", bureau_views.favicon),
     path("klienter/", include("clients.urls")),
     path("inbjudningar/", include("invitations.urls")),
     path("inbjudan/", include("invitations.acceptance_urls")),

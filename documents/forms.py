@@ -62,11 +62,21 @@ class SubmissionForm(forms.Form):
 
 
 class FirmDocumentsFilter(forms.Form):
+    """ "Inkommet underlag" narrowed by client and status. A firm may have hundreds of
+    clients, so the client is found by a search (name, organisation or customer number),
+    not picked from a list; ``client`` (one client's id, as the client card links) is
+    hidden and must be one of ``clients``."""
+
     client = forms.ModelChoiceField(
+        queryset=ClientCompany.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    q = forms.CharField(
         label=_("Klient"),
-        queryset=ClientCompany.objects.none(),
         required=False,
-        empty_label=_("Alla klienter"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Namn eller organisationsnummer")}
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),

@@ -1,12 +1,12 @@
 """Reads of underlag, each a fixed number of queries."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from bureau.models import FirmMembership
 from clients.models import ClientCompany, ClientMembership
-from clients.selectors import accountant_has_right
+from clients.selectors import accountant_has_right, search_clients
 
-from .models import Document
+from .models import Document, DocumentStatus
 
 
 def client_companies_of(*, user) -> list[ClientCompany]:
@@ -26,9 +26,16 @@ def documents_of_clients(*, clients: list[ClientCompany], limit: int = 100) -> l
 
 
 def firm_documents(
-    *, accountant, firm, client_id: int | None = None, status: str | None = None
+    *,
+    accountant,
+    firm,
+    client_id: int | None = None,
+    client_search: str | None = None,
+    status: str | None = None,
 ) -> QuerySet[Document]:
-    """The firm's documents on clients ``accountant`` has a right on, newest first."""
+    """The firm's documents on clients ``accountant`` has a right on, newest first; of one
+    client (``client_id``) or of the clients a search finds (``client_search``: name,
+    organisation number with or without hyphen, customer number)."""
     documents = (
         Document.objects.filter(client__firm=firm)
         .filter(accountant_has_right(accountant, client="client"))
@@ -37,9 +44,24 @@ def firm_documents(
     )
     if client_id:
         documents = documents.filter(client_id=client_id)
+    if client_search and client_search.strip():
+        documents = documents.filter(
+            client__in=search_clients(ClientCompany.objects.filter(firm=firm), client_search)
+        )
     if status:
         documents = documents.filter(status=status)
     return documents
+
+
+def client_documents_summary(*, accountant, firm, client_id: int, limit: int = 10) -> dict:
+    """What ``client_id``'s users have sent, for its card: ``total``, ``received`` (not yet
+    handled) and the ``recent`` ones, newest first; nothing when ``accountant`` has no right
+    on the client. Two queries."""
+    documents = firm_documents(accountant=accountant, firm=firm, client_id=client_id)
+    counts = documents.aggregate(
+        total=Count("pk"), received=Count("pk", filter=Q(status=DocumentStatus.RECEIVED))
+    )
+    return {**counts, "recent": list(documents[:limit])}
 
 
 def clients_with_rights(*, accountant, firm) -> QuerySet[ClientCompany]:

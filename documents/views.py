@@ -92,6 +92,7 @@ def firm_list(request):
         accountant=request.user,
         firm=request.firm,
         client_id=chosen["client"].pk if chosen.get("client") else None,
+        client_search=chosen.get("q") or None,
         status=chosen.get("status") or None,
     )
     page = Paginator(documents, FIRM_PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -100,7 +101,12 @@ def firm_list(request):
     return render(
         request,
         "documents/firm_list.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "chosen_client": chosen.get("client"),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import event_text
 from .delivery import retry_deliveries
 from .models import Delivery, Invitation, InvitationBatch, InvitationEvent
 
@@ -33,11 +34,15 @@ class DeliveryInline(admin.TabularInline):
         "next_attempt_at",
         "sent_at",
         "provider_message_id",
-        "last_error",
+        "error",
     )
     readonly_fields = fields
     ordering = ("-created_at", "-id")
     show_change_link = True
+
+    @admin.display(description=_("senaste fel"))
+    def error(self, obj):
+        return event_text.delivery_error(obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -47,9 +52,13 @@ class InvitationEventInline(admin.TabularInline):
     model = InvitationEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "actor", "detail")
+    fields = ("created_at", "kind", "actor", "described")
     readonly_fields = fields
     ordering = ("created_at", "id")
+
+    @admin.display(description=_("detaljer"))
+    def described(self, obj):
+        return event_text.event_detail(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -153,13 +162,18 @@ class DeliveryAdmin(MadeByServices, admin.ModelAdmin):
 
     @admin.display(description=_("senaste fel"))
     def short_error(self, obj):
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        error = event_text.delivery_error(obj)
+        return (error[:80] + "…") if len(error) > 80 else error
 
 
 @admin.register(InvitationEvent)
 class InvitationEventAdmin(MadeByServices, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "invitation", "actor", "detail")
+    list_display = ("created_at", "kind", "invitation", "actor", "described")
     list_filter = ("kind", "created_at")
     list_select_related = ("invitation__user", "invitation__client", "actor")
     search_fields = ("detail", "invitation__user__username", "invitation__client__name")
     raw_id_fields = ("invitation", "actor")
+
+    @admin.display(description=_("detaljer"))
+    def described(self, obj):
+        return event_text.event_detail(obj)

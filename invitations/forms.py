@@ -223,3 +223,19 @@ class NewUsersBatch:
 
     def _add(self, key, field: str, message) -> None:
         self.errors.setdefault(key, {}).setdefault(field, []).append(str(message))
+
+
+class InvitationCorrectionForm(NewUserRowForm):
+    """Correcting a pending or lapsed invitation: the same fields and checks as a row of
+    step 2, without the username (it stays, since the person may already know it)."""
+
+    username = None
+
+    def correction(self) -> services.Correction:
+        data = self.cleaned_data
+        return services.Correction(
+            full_name=data["full_name"].strip(),
+            email=data["email"],
+            mobile=data["mobile"],
+            language=data["language"],
+        )

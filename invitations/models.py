@@ -144,6 +144,21 @@ class DeliveryStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Okänt utfall")
 
 
+class DeliveryError(models.TextChoices):
+    """Why a delivery did not (yet) go, as the portal itself knows it."""
+
+    PROVIDER = "provider", _("Leverantören svarade med ett fel")
+    NO_CONNECTION = "no_connection", _("Ingen anslutning")
+    CONNECTION_DROPPED = "connection_dropped", _("Anslutningen bröts")
+    TIMEOUT = "timeout", _("Inget svar i tid")
+    GAVE_UP = "gave_up", _("Gav upp efter flera försök")
+    SUPERSEDED = "superseded", _("Ersatt av ett nyare utskick")
+    CORRECTED = "corrected", _("Ersatt: uppgifterna rättades")
+    INVITATION_CLOSED = "invitation_closed", _("Inbjudan är inte längre öppen")
+    WORKER_STOPPED = "worker_stopped", _("Arbetaren stannade under sändningen")
+    UNEXPECTED = "unexpected", _("Oväntat fel")
+
+
 class Delivery(models.Model):
     """One promised message (the outbox row): written with the invitation, sent by a worker.
 
@@ -176,6 +191,12 @@ class Delivery(models.Model):
     provider_message_id = models.CharField(
         _("leverantörens meddelande-id"), max_length=255, blank=True, db_index=True
     )
+    # Why the last attempt did not succeed: ``error_code`` (one of DeliveryError) and its
+    # ``error_params`` are put into words in the reader's language when shown; ``last_error``
+    # holds what the provider itself answered (an SMTP reply, Twilio's message), as it came,
+    # or, on rows older than the code, the whole reason as it was written then.
+    error_code = models.CharField(_("felkod"), max_length=30, blank=True)
+    error_params = models.JSONField(_("felparametrar"), default=dict, blank=True)
     last_error = models.TextField(_("senaste fel"), blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
@@ -206,10 +227,17 @@ class EventKind(models.TextChoices):
     REVOKED = "revoked", _("Återkallad")
     ACCEPTED = "accepted", _("Accepterad")
     RENEWAL_REQUESTED = "renewal_requested", _("Ny länk begärd")
+    CORRECTED = "corrected", _("Uppgifter rättade")
 
 
 class InvitationEvent(models.Model):
-    """The audit trail of an invitation: what happened, who did it, when."""
+    """The audit trail of an invitation: what happened, who did it, when.
+
+    What happened is a ``kind`` and its ``params`` (a channel, a recipient, a reason code,
+    the fields a correction changed), put into words in the reader's language when shown
+    (``invitations.event_text``). ``detail`` is the sentence earlier versions stored; it is
+    still shown for those rows, as it was written.
+    """
 
     invitation = models.ForeignKey(
         Invitation,
@@ -226,6 +254,7 @@ class InvitationEvent(models.Model):
         related_name="+",
         verbose_name=_("av"),
     )
+    params = models.JSONField(_("parametrar"), default=dict, blank=True)
     detail = models.CharField(_("detaljer"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tid"), default=timezone.now)
 

@@ -108,6 +108,34 @@ def invitation_status_counts(*, firm, accountant) -> dict[str, int]:
     )
 
 
+# --- A client's users and where their invitations stand (the client card, issue 9) ----------
+
+
+def client_users_with_invitations(*, accountant, client) -> list:
+    """The users of ``client``, by name, each with their newest invitation to this client
+    (``invitation``: None when never invited) carrying ``can_manage`` for ``accountant``.
+    Two queries whatever the number of users."""
+    newest = Invitation.objects.filter(user=OuterRef("pk"), client=client).order_by(
+        "-created_at", "-id"
+    )
+    users = (
+        get_user_model()
+        .objects.filter(client_memberships__client=client)
+        .annotate(newest_invitation_id=Subquery(newest.values("pk")[:1]))
+        .order_by("full_name", "username", "id")
+    )
+    users = list(users)
+    invitations = Invitation.objects.filter(
+        pk__in=[user.newest_invitation_id for user in users if user.newest_invitation_id]
+    ).annotate(can_manage=accountant_is_system_admin(accountant, client="client"))
+    by_id = {invitation.pk: invitation for invitation in invitations}
+    for user in users:
+        user.invitation = by_id.get(user.newest_invitation_id)
+        if user.invitation is not None:
+            user.invitation.user = user
+    return users
+
+
 # --- Adoption: invited → delivered → accepted → sent a first document (issue 5) --------------
 
 

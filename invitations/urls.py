@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("omgang/<int:pk>/", wizard.batch_result, name="batch_result"),
     path("<int:pk>/", lifecycle.invitation_detail, name="detail"),
+    path("<int:pk>/ratta/", lifecycle.correct, name="correct"),
     path("skicka-igen/", lifecycle.resend, name="resend"),
     path("aterkalla/", lifecycle.revoke, name="revoke"),
     path("inforande/", adoption.adoption, name="adoption"),

@@ -127,7 +127,7 @@ def test_a_client_user_with_english_gets_the_invitation_email_in_english():
     assert "Olle Konsult at Räkna Rätt AB has created an account for you" in message.body
     assert "Your username: maja.mansson" in message.body
     assert "add Byråportalen to the home screen as an app" in message.body
-    assert "The link is valid up to and including 15 October 2026" in message.body
+    assert "The link is valid up to and including 15 Oct 2026" in message.body
     assert "Any questions? Reply to this e-mail to reach Räkna Rätt AB." in message.body
     assert "Choose a password and activate your account" in html
     for body in (message.body, html):
@@ -148,7 +148,7 @@ def test_an_english_reminder_and_sms():
     assert "This is a reminder: Olle Konsult at Räkna Rätt AB" in reminder.body
     assert sms.body.startswith(
         "Räkna Rätt AB has invited you to Byråportalen. Open the link on your phone and choose a "
-        "password by 15 October; then you can add the app to your home screen: http"
+        "password by 15 Oct 2026; then you can add the app to your home screen: http"
     )
 
 

@@ -77,6 +77,8 @@ def retry_deliveries(*, deliveries: QuerySet, now: datetime | None = None) -> li
             attempts=0,
             next_attempt_at=None,
             claimed_at=None,
+            error_code="",
+            error_params={},
             last_error="",
             status_changed_at=now,
         )

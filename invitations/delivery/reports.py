@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Delivery, DeliveryStatus, EventKind, InvitationEvent
+from ..models import Delivery, DeliveryError, DeliveryStatus, EventKind, InvitationEvent
 
 logger = logging.getLogger("invitations.delivery")
 
@@ -131,8 +131,10 @@ def record_provider_event(
             delivery.status_changed_at = now
             update_fields = ["status", "status_changed_at"]
             if new_status == DeliveryStatus.FAILED:
+                delivery.error_code = DeliveryError.PROVIDER
+                delivery.error_params = {}
                 delivery.last_error = detail
-                update_fields.append("last_error")
+                update_fields += ["error_code", "error_params", "last_error"]
             if provider_message_id and (
                 previous_status == DeliveryStatus.SENDING or not delivery.provider_message_id
             ):
@@ -151,15 +153,16 @@ def record_provider_event(
             event_kind == EventKind.SENT and previous_status == DeliveryStatus.SENDING
         )
         if not worker_records_it:
-            label = delivery.get_channel_display()
+            # Words are chosen when the history is shown, in the reader's language; the
+            # provider's own text is kept as it came.
             InvitationEvent.objects.create(
                 invitation_id=delivery.invitation_id,
                 kind=event_kind,
-                detail=(
-                    f"{detail} ({label} till {delivery.recipient})"
-                    if detail
-                    else f"{label} till {delivery.recipient}"
-                )[:500],
+                params={
+                    "channel": delivery.channel,
+                    "recipient": delivery.recipient,
+                    "provider_text": detail[:500],
+                },
                 created_at=now,
             )
     logger.info(

@@ -22,7 +22,7 @@ delivery, channel, attempt and outcome in ``extra``.
 import logging
 import random
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from anymail.exceptions import (
@@ -38,7 +38,7 @@ from django.utils import timezone
 from ..models import (
     Channel,
     Delivery,
-    DeliveryPurpose,
+    DeliveryError,
     DeliveryStatus,
     EventKind,
     Invitation,
@@ -64,13 +64,47 @@ class Outcome:
     retry_in: float | None = None
 
 
-class SendFailure(Exception):
-    """Why one attempt did not send; ``reason`` is recorded on the delivery."""
+@dataclass(frozen=True)
+class Reason:
+    """Why a delivery did not go, as it is stored: a ``DeliveryError`` code and its
+    parameters, which a page puts into the reader's words (``invitations.event_text``),
+    and ``text``, what the provider or the library answered, kept as it came."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None):
+    code: str
+    text: str = ""
+    params: dict = field(default_factory=dict)
+
+    def delivery_fields(self) -> dict:
+        return {"error_code": self.code, "error_params": self.params, "last_error": self.text}
+
+    def event_params(self, delivery: Delivery) -> dict:
+        return {
+            "channel": delivery.channel,
+            "recipient": delivery.recipient,
+            "error": self.code,
+            "error_params": self.params,
+            "provider_text": self.text[:500],
+        }
+
+
+class SendFailure(Exception):
+    """Why one attempt did not send; ``reason`` (the provider's words) and ``code`` (a
+    ``DeliveryError``) are recorded on the delivery."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        code: str = DeliveryError.PROVIDER,
+        retry_after: float | None = None,
+    ):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
         self.retry_after = retry_after
+
+    def recorded(self) -> Reason:
+        return Reason(self.code, self.reason)
 
 
 class TransientFailure(SendFailure):
@@ -169,11 +203,13 @@ def _send_sms(delivery: Delivery) -> str:
     try:
         return sms.send_sms(to=text.to, body=text.body, delivery_id=delivery.pk).provider_message_id
     except sms.SmsNotSent as error:
-        raise TransientFailure(error.reason, retry_after=error.retry_after) from error
+        raise TransientFailure(
+            error.reason, code=error.code, retry_after=error.retry_after
+        ) from error
     except sms.SmsRejected as error:
-        raise PermanentFailure(error.reason) from error
+        raise PermanentFailure(error.reason, code=error.code) from error
     except sms.SmsOutcomeUnknown as error:
-        raise OutcomeUnknown(error.reason) from error
+        raise OutcomeUnknown(error.reason, code=error.code) from error
 
 
 def _log(
@@ -234,25 +270,30 @@ def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) ->
             provider_message_id=provider_message_id[:255],
             sent_at=now,
             next_attempt_at=None,
+            error_code="",
+            error_params={},
             last_error="",
         )
         if not recorded:
             return
         Invitation.objects.filter(pk=delivery.invitation_id).update(last_sent_at=now)
-        purpose = " (påminnelse)" if delivery.purpose == DeliveryPurpose.REMINDER else ""
         InvitationEvent.objects.create(
             invitation_id=delivery.invitation_id,
             kind=EventKind.SENT,
-            detail=f"{delivery.get_channel_display()}{purpose} till {delivery.recipient}",
+            params={
+                "channel": delivery.channel,
+                "recipient": delivery.recipient,
+                "purpose": delivery.purpose,
+            },
             created_at=now,
         )
 
 
-def _record_failed(delivery: Delivery, reason: str, now: datetime) -> None:
+def _record_failed(delivery: Delivery, reason: Reason, now: datetime) -> None:
     with transaction.atomic():
         recorded = _own_claim(delivery).update(
             status=DeliveryStatus.FAILED,
-            last_error=reason,
+            **reason.delivery_fields(),
             next_attempt_at=None,
             status_changed_at=now,
         )
@@ -261,46 +302,46 @@ def _record_failed(delivery: Delivery, reason: str, now: datetime) -> None:
         InvitationEvent.objects.create(
             invitation_id=delivery.invitation_id,
             kind=EventKind.FAILED,
-            detail=f"{delivery.get_channel_display()} till {delivery.recipient}: {reason}"[:500],
+            params=reason.event_params(delivery),
             created_at=now,
         )
 
 
-def _record_unknown(delivery: Delivery, reason: str, now: datetime) -> None:
+def _record_unknown(delivery: Delivery, reason: Reason, now: datetime) -> None:
     _own_claim(delivery).update(
         status=DeliveryStatus.UNKNOWN,
-        last_error=reason,
+        **reason.delivery_fields(),
         next_attempt_at=None,
         status_changed_at=now,
     )
 
 
-def _record_retry(delivery: Delivery, reason: str, delay: float, now: datetime) -> None:
+def _record_retry(delivery: Delivery, reason: Reason, delay: float, now: datetime) -> None:
     _own_claim(delivery).update(
         status=DeliveryStatus.PENDING,
-        last_error=reason,
+        **reason.delivery_fields(),
         next_attempt_at=now + timedelta(seconds=delay),
         status_changed_at=now,
     )
 
 
-def _reason_not_to_send(delivery: Delivery) -> str:
-    """Why a claimed delivery must not go out, or "" when it should."""
+def _reason_not_to_send(delivery: Delivery) -> Reason | None:
+    """Why a claimed delivery must not go out, or None when it should."""
     invitation = delivery.invitation
     if invitation.status != InvitationStatus.PENDING:
-        return f"Inbjudan är {invitation.get_status_display().lower()}"
+        return Reason(DeliveryError.INVITATION_CLOSED, params={"status": invitation.status})
     # A resend (or reminder) while this one still waited for a retry: both would carry the
     # same, current link, so only the newest goes and the person gets one message.
     newer = Delivery.objects.filter(
         invitation_id=delivery.invitation_id, channel=delivery.channel, pk__gt=delivery.pk
     ).exists()
     if newer:
-        return "Ersatt av ett nyare utskick"
-    return ""
+        return Reason(DeliveryError.SUPERSEDED)
+    return None
 
 
 def _give_up(
-    delivery: Delivery, outcome: str, recorded: str, message: str, *, level: int, **log
+    delivery: Delivery, outcome: str, recorded: Reason, message: str, *, level: int, **log
 ) -> Outcome:
     """Records a delivery that is not tried again: ``FAILED``, or ``UNKNOWN`` for an
     operator, with the reason ``recorded``; and logs ``message``."""
@@ -310,7 +351,7 @@ def _give_up(
     return Outcome(outcome)
 
 
-def _try_again(delivery: Delivery, recorded: str, delay: float, message: str, **log) -> Outcome:
+def _try_again(delivery: Delivery, recorded: Reason, delay: float, message: str, **log) -> Outcome:
     """Leaves the delivery pending, with the reason ``recorded``, until ``delay`` seconds
     from now; and logs ``message``."""
     _record_retry(delivery, recorded, delay, timezone.now())
@@ -336,10 +377,15 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         )
         return Outcome(SKIPPED)
 
-    reason = _reason_not_to_send(delivery)
-    if reason:
+    refused = _reason_not_to_send(delivery)
+    if refused is not None:
         return _give_up(
-            delivery, FAILED, reason, f"not sent: {reason}", level=logging.INFO, reason=reason
+            delivery,
+            FAILED,
+            refused,
+            f"not sent: {refused.code}",
+            level=logging.INFO,
+            reason=refused.code,
         )
 
     out_of_attempts = delivery.attempts >= _max_attempts(delivery.channel)
@@ -354,7 +400,11 @@ def send_delivery(*, delivery_id: int) -> Outcome:
             return _give_up(
                 delivery,
                 FAILED,
-                f"{reason} (gav upp efter {delivery.attempts} försök)",
+                Reason(
+                    DeliveryError.GAVE_UP,
+                    reason,
+                    {"attempts": delivery.attempts, "cause": failure.code},
+                ),
                 f"gave up: {reason}",
                 level=logging.INFO,
                 reason=reason,
@@ -366,7 +416,7 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         )
         return _try_again(
             delivery,
-            reason,
+            failure.recorded(),
             delay,
             f"transient failure, retry in {delay:.1f} s: {reason}",
             level=logging.WARNING,
@@ -376,7 +426,7 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         return _give_up(
             delivery,
             FAILED,
-            failure.reason,
+            failure.recorded(),
             f"failed: {failure.reason}",
             level=logging.WARNING,
             reason=failure.reason,
@@ -385,7 +435,7 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         return _give_up(
             delivery,
             UNKNOWN,
-            failure.reason,
+            failure.recorded(),
             f"outcome unknown, left for an operator: {failure.reason}",
             level=logging.ERROR,
             reason=failure.reason,
@@ -393,17 +443,18 @@ def send_delivery(*, delivery_id: int) -> Outcome:
     except Exception as error:
         # A bug or an unforeseen provider error: keep the promise alive, retry later.
         reason = f"{type(error).__name__}: {error}"
+        recorded = Reason(DeliveryError.UNEXPECTED, reason)
         unexpected = {"level": logging.ERROR, "exc_info": True, "reason": reason}
         if delivery.channel == Channel.SMS:
             # It may have left before the error: never risk a second SMS.
             message = f"unexpected error, left for an operator: {reason}"
-            return _give_up(delivery, UNKNOWN, reason, message, **unexpected)
+            return _give_up(delivery, UNKNOWN, recorded, message, **unexpected)
         if out_of_attempts:
             message = f"unexpected error, gave up: {reason}"
-            return _give_up(delivery, FAILED, reason, message, **unexpected)
+            return _give_up(delivery, FAILED, recorded, message, **unexpected)
         delay = backoff_seconds(delivery.attempts)
         message = f"unexpected error, retry in {delay:.1f} s: {reason}"
-        return _try_again(delivery, reason, delay, message, **unexpected)
+        return _try_again(delivery, recorded, delay, message, **unexpected)
 
     _record_sent(delivery, provider_message_id, timezone.now())
     _log(

@@ -19,15 +19,26 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from ..models import DeliveryError
 from . import outbox
 
 TWILIO_API = "https://api.twilio.com"
 
 
 class SmsError(Exception):
-    def __init__(self, reason: str, *, retry_after: float | None = None):
+    """``reason`` is what Twilio or the HTTP library said; ``code`` (a ``DeliveryError``)
+    what the portal makes of it, put into words when shown."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        code: str = DeliveryError.PROVIDER,
+        retry_after: float | None = None,
+    ):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
         self.retry_after = retry_after
 
 
@@ -136,10 +147,12 @@ def send_sms(*, to: str, body: str, delivery_id: int) -> SentSms:
         raise SmsRejected(reason) from error
     except requests.ConnectionError as error:
         if _never_connected(error):
-            raise SmsNotSent(f"Ingen anslutning till Twilio: {error}") from error
-        raise SmsOutcomeUnknown(f"Anslutningen bröts: {error}") from error
+            raise SmsNotSent(f"Twilio: {error}", code=DeliveryError.NO_CONNECTION) from error
+        raise SmsOutcomeUnknown(
+            f"Twilio: {error}", code=DeliveryError.CONNECTION_DROPPED
+        ) from error
     except requests.Timeout as error:
-        raise SmsOutcomeUnknown(f"Inget svar från Twilio i tid: {error}") from error
+        raise SmsOutcomeUnknown(f"Twilio: {error}", code=DeliveryError.TIMEOUT) from error
     except requests.RequestException as error:
         raise SmsOutcomeUnknown(f"{type(error).__name__}: {error}") from error
     return SentSms(provider_message_id=message.sid)

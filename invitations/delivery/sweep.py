@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from ..models import Channel, Delivery, DeliveryStatus
+from ..models import Channel, Delivery, DeliveryError, DeliveryStatus
 
 logger = logging.getLogger("invitations.delivery")
 
@@ -33,24 +33,24 @@ def sweep_deliveries(*, now: datetime, limit: int = 1000) -> SweepResult:
     """
     result = SweepResult()
     stuck_before = now - settings.DELIVERY_STUCK_AFTER
-    reason = "Arbetaren stannade under sändningen"
+    reason = {"error_code": DeliveryError.WORKER_STOPPED, "error_params": {}, "last_error": ""}
     with transaction.atomic():
         stuck = Delivery.objects.select_for_update(skip_locked=True).filter(
             status=DeliveryStatus.SENDING, claimed_at__lte=stuck_before
         )
         stuck_email = stuck.filter(channel=Channel.EMAIL)
         result.failed_email = stuck_email.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
-            status=DeliveryStatus.FAILED, last_error=reason, status_changed_at=now
+            status=DeliveryStatus.FAILED, **reason, status_changed_at=now
         )
         reclaimed = list(stuck_email.values_list("id", flat=True))
         result.reclaimed_email = Delivery.objects.filter(pk__in=reclaimed).update(
             status=DeliveryStatus.PENDING,
-            last_error=reason,
+            **reason,
             next_attempt_at=None,
             status_changed_at=now,
         )
         result.unknown_sms = stuck.filter(channel=Channel.SMS).update(
-            status=DeliveryStatus.UNKNOWN, last_error=reason, status_changed_at=now
+            status=DeliveryStatus.UNKNOWN, **reason, status_changed_at=now
         )
     pending_before = now - settings.DELIVERY_SWEEP_AFTER
     lost = Q(next_attempt_at__isnull=True, status_changed_at__lte=pending_before) | Q(

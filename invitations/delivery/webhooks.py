@@ -115,6 +115,7 @@ def twilio_status(request, delivery_id: int | None = None):
             delivery_id=delivery_id,
             provider_message_id=request.POST.get("MessageSid", ""),
             event=kind,
-            detail=f"Twilio {status}" + (f" (felkod {error_code})" if error_code else ""),
+            # Twilio's own words and error number, in no language of ours.
+            detail=f"Twilio {status}" + (f" ({error_code})" if error_code else ""),
         )
     return HttpResponse(status=204)

@@ -1,10 +1,13 @@
-"""Invitation lifecycle: accept, resend, revoke, renew, remind (issue 5)."""
+"""Invitation lifecycle: accept, resend, correct, revoke, renew, remind (issues 5 and 9)."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -15,7 +18,9 @@ from ..delivery import enqueue_deliveries, enqueue_renewal_notice, promised_deli
 from ..links import find_invitation_by_secret, give_new_secret
 from ..models import (
     Delivery,
+    DeliveryError,
     DeliveryPurpose,
+    DeliveryStatus,
     EventKind,
     Invitation,
     InvitationEvent,
@@ -74,7 +79,7 @@ def manageable_invitations(*, accountant: User, firm: Firm) -> QuerySet[Invitati
 
 
 def _renew(
-    invitations: list[Invitation], *, actor: User | None, now: datetime, detail: str = ""
+    invitations: list[Invitation], *, actor: User | None, now: datetime, params: dict | None = None
 ) -> list[int]:
     """Gives each invitation a new link and writes its deliveries and a "resent" event;
     returns the delivery ids. Three queries however many."""
@@ -91,7 +96,11 @@ def _renew(
     )
     InvitationEvent.objects.bulk_create(
         InvitationEvent(
-            invitation=invitation, kind=EventKind.RESENT, actor=actor, detail=detail, created_at=now
+            invitation=invitation,
+            kind=EventKind.RESENT,
+            actor=actor,
+            params=params or {},
+            created_at=now,
         )
         for invitation in invitations
     )
@@ -149,6 +158,130 @@ def revoke_invitations(
     return invitations
 
 
+@dataclass(frozen=True)
+class Correction:
+    """What a corrected invitation's user should be called and reached at, its shape
+    already checked (``invitations.forms.InvitationCorrectionForm``): ``mobile`` is E.164
+    or empty, ``email`` normalised."""
+
+    full_name: str
+    email: str
+    mobile: str
+    language: str
+
+
+CORRECTABLE_FIELDS = ("full_name", "email", "mobile", "language")
+
+
+class CorrectionRefused(ValidationError):
+    """The correction breaks a rule; nothing was written. ``field_errors`` maps a field
+    (or None, for the correction as a whole) to its messages."""
+
+    def __init__(self, field_errors: dict):
+        self.field_errors = field_errors
+        super().__init__([message for messages in field_errors.values() for message in messages])
+
+
+def _current_values(user: User) -> dict[str, str]:
+    return {
+        "full_name": user.full_name,
+        "email": user.email,
+        "mobile": str(user.mobile or ""),
+        "language": user.language,
+    }
+
+
+def correct_invitation(
+    *, accountant: User, firm: Firm, invitation_id: int, correction: Correction, now: datetime
+) -> Invitation:
+    """Corrects the name, e-mail, mobile number and language of a pending or lapsed
+    invitation's user, and sends the invitation again with a new link.
+
+    Guarantees, in one transaction with the invitation locked (so an acceptance at the same
+    moment either comes first, and the correction is refused, or finds the old link dead):
+    - only an invitation of ``firm`` that ``accountant`` may manage and that is still
+      pending (expired or not) is corrected; otherwise ``Invitation.DoesNotExist``;
+    - the rules of the wizard hold: an e-mail address no other user has (any case), else
+      ``CorrectionRefused`` naming "email"; a user who already chose a password of their
+      own, or a correction that changes nothing, is refused too; nothing is written then;
+    - the old link stops working (a new secret and expiry), the deliveries still waiting
+      are closed (they would carry the new link to the old address), new ones go to the
+      corrected addresses and are queued after commit;
+    - a "corrected" event names ``accountant`` and lists each changed field with its old
+      and new value.
+    """
+    with transaction.atomic():
+        invitation = (
+            manageable_invitations(accountant=accountant, firm=firm)
+            .filter(status=InvitationStatus.PENDING)
+            .select_related("user")
+            .select_for_update(of=("self",))
+            .get(pk=invitation_id)
+        )
+        user = invitation.user
+        before = _current_values(user)
+        after = {field: getattr(correction, field) for field in CORRECTABLE_FIELDS}
+        changes = [
+            {"field": field, "old": before[field], "new": after[field]}
+            for field in CORRECTABLE_FIELDS
+            if before[field] != after[field]
+        ]
+        errors: dict = {}
+        if user.has_usable_password():
+            errors[None] = [
+                gettext("Användaren har redan ett eget lösenord och kan logga in. Inget ändrades.")
+            ]
+        elif not changes:
+            errors[None] = [
+                gettext(
+                    "Du har inte ändrat något. Använd ”Skicka igen” för att skicka samma "
+                    "inbjudan med en ny länk."
+                )
+            ]
+        email_taken = (
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower=correction.email.lower())
+            .exclude(pk=user.pk)
+            .exists()
+        )
+        if email_taken:
+            errors["email"] = [gettext("Det finns redan en användare med den här e-postadressen.")]
+        if errors:
+            raise CorrectionRefused(errors)
+
+        for field in CORRECTABLE_FIELDS:
+            setattr(user, field, after[field])
+        try:
+            with transaction.atomic():
+                user.save(update_fields=list(CORRECTABLE_FIELDS))
+        except IntegrityError:
+            # Another user took the address between the check and the save.
+            raise CorrectionRefused(
+                {"email": [gettext("Det finns redan en användare med den här e-postadressen.")]}
+            ) from None
+        Delivery.objects.filter(invitation=invitation, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.FAILED,
+            error_code=DeliveryError.CORRECTED,
+            error_params={},
+            last_error="",
+            next_attempt_at=None,
+            status_changed_at=now,
+        )
+        give_new_secret(invitation, now=now)
+        invitation.reminded_at = None
+        invitation.save(update_fields=["secret_nonce", "secret_hash", "expires_at", "reminded_at"])
+        deliveries = Delivery.objects.bulk_create(promised_deliveries(invitation))
+        InvitationEvent.objects.create(
+            invitation=invitation,
+            kind=EventKind.CORRECTED,
+            actor=accountant,
+            params={"changes": changes},
+            created_at=now,
+        )
+        enqueue_deliveries([delivery.pk for delivery in deliveries])
+    return invitation
+
+
 RENEWAL_NOTICE_INTERVAL = timedelta(hours=24)
 
 
@@ -178,7 +311,7 @@ def request_new_link(*, secret: str, now: datetime) -> None:
             return  # renewed meanwhile: this link is already dead
         if locked.status == InvitationStatus.PENDING and settings.INVITATION_RENEWAL == "resend":
             enqueue_deliveries(
-                _renew([locked], actor=None, now=now, detail=gettext("Begärd av mottagaren"))
+                _renew([locked], actor=None, now=now, params={"requested_by_recipient": True})
             )
             return
         recently = locked.events.filter(

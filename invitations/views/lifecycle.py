@@ -1,4 +1,4 @@
-"""The accountant's hand on single invitations: the audit trail, resend and revoke.
+"""The accountant's hand on single invitations: the audit trail, correct, resend, revoke.
 
 Resend and revoke take one invitation or a selection (``invitation`` repeated in the POST)
 and go back to where they came from; the services decide which of them may change.
@@ -6,7 +6,7 @@ and go back to where they came from; the services decide which of them may chang
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from bureau.access import accountant_required
 from bureau.navigation import redirect_back
 from invitations import selectors, services
-from invitations.models import Invitation
+from invitations.forms import InvitationCorrectionForm
+from invitations.models import Invitation, InvitationStatus
 
 
 @accountant_required
@@ -26,6 +27,66 @@ def invitation_detail(request, pk):
     except Invitation.DoesNotExist:
         raise Http404 from None
     return render(request, "invitations/detail.html", {"invitation": invitation})
+
+
+@accountant_required
+def correct(request, pk):
+    """ "Rätta uppgifter": name, e-mail, mobile and language of a pending or lapsed
+    invitation, checked as the wizard checks a row, then sent again with a new link."""
+    try:
+        invitation = selectors.invitation_with_trail(
+            accountant=request.user, firm=request.firm, pk=pk
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+    if not invitation.can_manage or invitation.status != InvitationStatus.PENDING:
+        messages.warning(
+            request,
+            gettext(
+                "Bara en inbjudan som väntar på svar eller har gått ut kan rättas, och bara "
+                "av en systemadministratör på klienten."
+            ),
+        )
+        return redirect("invitations:detail", pk=invitation.pk)
+    user = invitation.user
+    form = InvitationCorrectionForm(
+        request.POST or None,
+        initial={
+            "full_name": user.full_name,
+            "email": user.email,
+            "mobile": str(user.mobile or ""),
+            "language": user.language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_invitation(
+                accountant=request.user,
+                firm=request.firm,
+                invitation_id=invitation.pk,
+                correction=form.correction(),
+                now=timezone.now(),
+            )
+        except Invitation.DoesNotExist:
+            messages.warning(
+                request,
+                gettext("Inbjudan hann accepteras eller återkallas. Inget ändrades."),
+            )
+            return redirect("invitations:detail", pk=invitation.pk)
+        except services.CorrectionRefused as refused:
+            for field, field_messages in refused.field_errors.items():
+                for message in field_messages:
+                    form.add_error(field, message)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Uppgifterna är rättade och inbjudan skickas igen med en ny länk. Den "
+                    "gamla länken slutar gälla."
+                ),
+            )
+            return redirect("invitations:detail", pk=invitation.pk)
+    return render(request, "invitations/correct.html", {"invitation": invitation, "form": form})
 
 
 def _selected_ids(request) -> list[int]:

@@ -172,3 +172,16 @@ def test_the_import_service_gives_rights_only_to_the_firms_own_accountants(firm)
 
     assert not ClientCompany.objects.filter(firm=firm).exists()
     assert not ClientRight.objects.filter(accountant=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_it_prints_swedish_only_even_when_english_is_active(tmp_path, firm):
+    from django.utils import translation
+
+    path = write(tmp_path, "namn;organisationsnummer\n;556677-8899\n")
+
+    with translation.override("en"):
+        out, err, failed = run_import(path, firm.pk)
+
+    assert err.splitlines()[0] == "rad 2: Namn saknas."
+    assert "0 nya, 0 uppdaterade, 0 oförändrade, 1 fel." in out

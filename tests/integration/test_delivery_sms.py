@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from invitations.delivery import sweep_deliveries
+from invitations.event_text import delivery_error
 from invitations.models import Delivery
 from invitations.tasks import send_delivery
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
@@ -83,7 +84,7 @@ def test_a_timeout_after_sending_leaves_the_sms_unknown(twilio_server, settings)
 
     delivery.refresh_from_db()
     assert delivery.status == "unknown"
-    assert "Inget svar från Twilio" in delivery.last_error
+    assert delivery_error(delivery).startswith("Inget svar i tid: Twilio")
     wait_until(lambda: twilio_server.sent, timeout=3)  # Twilio did take it: no second one
 
 
@@ -113,7 +114,7 @@ def test_no_connection_is_retried_later_because_the_sms_surely_never_left(settin
     delivery.refresh_from_db()
     assert delivery.status == "pending"
     assert delivery.next_attempt_at is not None
-    assert "Ingen anslutning" in delivery.last_error
+    assert delivery_error(delivery).startswith("Ingen anslutning: Twilio")
 
     settings.SMS_MAX_ATTEMPTS = 1
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
@@ -132,7 +133,7 @@ def test_a_name_that_does_not_resolve_is_retried_later(settings, twilio_server):
 
     delivery.refresh_from_db()
     assert delivery.status == "pending"
-    assert "Ingen anslutning" in delivery.last_error
+    assert delivery_error(delivery).startswith("Ingen anslutning: Twilio")
     assert twilio_server.requests == []
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients.models import ClientRight
 from invitations.delivery import retry_deliveries, sweep_deliveries
 from invitations.delivery import sending as delivery_service
+from invitations.event_text import delivery_error
 from invitations.models import Delivery
 from invitations.services import NewUserRow, invite_new_users
 from invitations.tasks import send_delivery, sweep_pending_deliveries
@@ -57,7 +58,8 @@ def test_a_revoked_invitation_is_not_sent():
     assert mail.outbox == []
     delivery.refresh_from_db()
     assert delivery.status == "failed"
-    assert "återkallad" in delivery.last_error
+    assert delivery.error_code == "invitation_closed"
+    assert delivery_error(delivery) == "Inbjudan är återkallad"
 
 
 def test_in_the_embedded_mode_the_wizards_mail_is_in_the_outbox_at_once(
@@ -148,7 +150,7 @@ class TestSweep:
         assert spent_email.status == "failed"
         assert busy_email.status == "sending"
         assert stuck_sms.status == "unknown"
-        assert "Arbetaren stannade" in stuck_sms.last_error
+        assert delivery_error(stuck_sms) == "Arbetaren stannade under sändningen"
 
     def test_a_late_result_of_a_reclaimed_row_is_not_recorded(self, settings):
         settings.DELIVERY_STUCK_AFTER = timezone.timedelta(minutes=15)
@@ -156,7 +158,9 @@ class TestSweep:
         claimed = delivery_service.claim_delivery(delivery_id=delivery.pk, now=minutes_ago(20))
         sweep_deliveries(now=timezone.now())
         send_delivery.delay(delivery.pk)  # the sweep's new attempt sends it
-        delivery_service._record_failed(claimed, "late", timezone.now())  # the old worker
+        delivery_service._record_failed(
+            claimed, delivery_service.Reason("provider", "late"), timezone.now()
+        )  # the old worker
 
         delivery.refresh_from_db()
         assert delivery.status == "sent"
@@ -193,7 +197,7 @@ def test_an_older_delivery_left_behind_by_a_resend_is_not_sent_too():
 
     assert len(mail.outbox) == 1
     older.refresh_from_db()
-    assert (older.status, older.last_error) == ("failed", "Ersatt av ett nyare utskick")
+    assert (older.status, delivery_error(older)) == ("failed", "Ersatt av ett nyare utskick")
 
 
 def test_the_reminder_task_sends_reminders_through_the_pipeline(

@@ -120,7 +120,7 @@ def test_retry_deliveries_takes_only_the_chosen_statuses(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         call_command("retry_deliveries", "--failed", stdout=out)
 
-    assert "queued again: 1" in out.getvalue()
+    assert "köade igen: 1" in out.getvalue()
     assert Delivery.objects.get(pk=failed.pk).status == "sent"
     assert Delivery.objects.get(pk=unknown.pk).status == "unknown"
 
@@ -132,6 +132,18 @@ def test_sweep_deliveries_sends_what_was_left_pending(settings):
 
     call_command("sweep_deliveries", stdout=out)
 
-    assert "queued again: 1" in out.getvalue()
+    assert "köade igen: 1" in out.getvalue()
     assert Delivery.objects.get(pk=lost.pk).status == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_deliveries_status_prints_swedish_even_when_english_is_active():
+    from django.utils import translation
+
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("deliveries_status", stdout=out)
+
+    text = out.getvalue()
+    assert "Misslyckad" in text and "Failed" not in text
+    assert "äldsta väntande: inget" in text

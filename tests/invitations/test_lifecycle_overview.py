@@ -137,3 +137,44 @@ def test_a_request_for_a_new_link_shows_until_the_accountant_answers_it(
 
     assert asked.count("Ny länk begärd") == 1
     assert "Ny länk begärd" not in answered
+
+
+def test_expired_invitations_are_resent_as_a_selection_from_the_expired_filter(
+    accountant_client, firm, accountant, invitations
+):
+    second = InvitationFactory(
+        client=invitations["expired"].client,
+        user__full_name="Eva Expired",
+        expires_at=timezone.now() - timedelta(days=3),
+    )
+    filtered = accountant_client.get(reverse(OVERVIEW), {"status": "expired"})
+    assert selectable(filtered) == {invitations["expired"].pk, second.pk}
+    assert "har gått ut för att skicka igen" in filtered.content.decode()
+
+    response = accountant_client.post(
+        reverse("invitations:resend"),
+        {"invitation": sorted(selectable(filtered)), "next": reverse(OVERVIEW) + "?status=expired"},
+        follow=True,
+    )
+
+    assert "2 inbjudningar skickas igen med nya länkar" in response.content.decode()
+    for invitation in (invitations["expired"], second):
+        invitation.refresh_from_db()
+        assert invitation.expires_at > timezone.now() + timedelta(days=13)
+
+
+def test_only_open_invitations_say_until_when_they_are_valid(accountant_client, invitations):
+    moment = timezone.make_aware(timezone.datetime(2026, 12, 2, 10, 0))
+    Invitation.objects.filter(pk=invitations["accepted"].pk).update(accepted_at=moment)
+    Invitation.objects.filter(pk=invitations["revoked"].pk).update(revoked_at=moment)
+    Invitation.objects.filter(pk=invitations["expired"].pk).update(expires_at=moment)
+
+    page = accountant_client.get(reverse(OVERVIEW)).content.decode()
+
+    rows = dict(re.findall(r'data-invitation="(\d+)">(.*?)</tr>', page, flags=re.S))
+    assert "giltig till" not in rows[str(invitations["accepted"].pk)]
+    assert "accepterad 2 dec 2026" in rows[str(invitations["accepted"].pk)]
+    assert "giltig till" not in rows[str(invitations["revoked"].pk)]
+    assert "återkallad 2 dec 2026" in rows[str(invitations["revoked"].pk)]
+    assert "gick ut 2 dec 2026" in rows[str(invitations["expired"].pk)]
+    assert "giltig till" in rows[str(invitations["pending"].pk)]

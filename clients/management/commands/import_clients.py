@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from accounts.models import User
 from bureau.models import Firm
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             "(repeatable).",
         )
 
+    # Everything it prints is Swedish, the reasons from the services included, whatever
+    # language is active (issue 9: a command prints in one language).
+    @translation.override("sv")
     def handle(self, *args, file, firm, system_admin, **options):
         firm = self._firm(firm)
         admins = self._admins(firm, system_admin)

@@ -24,11 +24,11 @@ class Command(BaseCommand):
             if wanted
         ]
         if not statuses:
-            raise CommandError("Say which: --failed, --unknown or both.")
+            raise CommandError("Välj vilka: --failed, --unknown eller båda.")
         deliveries = Delivery.objects.filter(status__in=statuses)
         if channel:
             deliveries = deliveries.filter(channel=channel)
         if ids:
             deliveries = deliveries.filter(pk__in=ids)
         retried = retry_deliveries(deliveries=deliveries)
-        self.stdout.write(f"queued again: {len(retried)}")
+        self.stdout.write(f"köade igen: {len(retried)}")

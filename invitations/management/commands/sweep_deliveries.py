@@ -16,7 +16,7 @@ class Command(BaseCommand):
         if result.requeue_ids:
             dispatch_deliveries.apply_async((result.requeue_ids,), retry=False)
         self.stdout.write(
-            f"queued again: {len(result.requeue_ids)}; e-mails reclaimed from a dead worker: "
-            f"{result.reclaimed_email}; e-mails failed after their last attempt: "
-            f"{result.failed_email}; SMS marked unknown: {result.unknown_sms}"
+            f"köade igen: {len(result.requeue_ids)}; e-post tillbaka från en stannad arbetare: "
+            f"{result.reclaimed_email}; e-post misslyckad efter sista försöket: "
+            f"{result.failed_email}; SMS med okänt utfall: {result.unknown_sms}"
         )
