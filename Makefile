@@ -38,7 +38,7 @@ messages: install
 
 ## A Celery worker and scheduler for a run with a broker (CELERY_BROKER_URL set).
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker --pool=prefork -c 2 -Q celery,email,sms -l info
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info

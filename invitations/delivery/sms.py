@@ -77,13 +77,31 @@ def status_callback_url(*, delivery_id: int) -> str:
     return settings.SITE_URL + reverse("webhooks:twilio-delivery-status", args=[delivery_id])
 
 
+_clients: dict[tuple, Client] = {}
+
+
 def twilio_client() -> Client:
-    http_client = RedirectingHttpClient(
-        base_url=settings.TWILIO_API_BASE_URL,
-        timeout=settings.TWILIO_TIMEOUT,
-        pool_connections=False,
+    """The worker process's Twilio client, made once per process (and per configuration):
+    its HTTP session keeps the connection to Twilio open from one message to the next.
+
+    A prefork worker makes it in each child after the fork, so no connection is shared
+    between processes; a child sends one message at a time, so none between threads either.
+    """
+    key = (
+        settings.TWILIO_ACCOUNT_SID,
+        settings.TWILIO_AUTH_TOKEN,
+        settings.TWILIO_API_BASE_URL,
+        settings.TWILIO_TIMEOUT,
     )
-    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+    client = _clients.get(key)
+    if client is None:
+        http_client = RedirectingHttpClient(
+            base_url=settings.TWILIO_API_BASE_URL, timeout=settings.TWILIO_TIMEOUT
+        )
+        client = Client(key[0], key[1], http_client=http_client)
+        _clients.clear()
+        _clients[key] = client
+    return client
 
 
 def _sender() -> dict:
