@@ -20,10 +20,12 @@ run: install
 	$(PY) manage.py seed_demo --password '$(DEMO_PASSWORD)'
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Every test, against PostgreSQL and Redis, with Chromium for the browser tests.
+## Every test, against PostgreSQL and Redis, with Chromium for the browser tests; then the
+## few of tests/sqlite/ on SQLite, the database of `make run`.
 test: install
 	scripts/ensure_test_services.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q --ds=config.settings.test_sqlite tests/sqlite
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 
-from . import services
+from . import selectors, services
 from .models import BatchKind
 from .usernames import normalise_username, suggest_usernames, validate_username
 
@@ -122,13 +122,19 @@ class NewUsersBatch:
         self.firm = firm
         self.errors: dict = {}
         self._forms: dict[int, NewUserRowForm] = {}
+        # The marked rows' clients by id, as ``selectors.clients_of_rows`` reads them.
+        self.clients: dict = {}
 
     @property
     def marked_ids(self) -> list[int]:
         return [client_id for client_id, values in self.draft_rows.items() if values.get("marked")]
 
     def is_valid(self) -> bool:
+        """Checks every marked row at once: the shape of each field, and the business rules
+        (e-mail addresses and usernames taken or repeated, the clients' state) for every row
+        whose shape is right, so that one "Granska" names every error of the batch."""
         self.errors = {}
+        self._forms = {}
         marked = self.marked_ids
         if not marked:
             self._add(services.BATCH, "rows", _("Markera minst en rad att bjuda in."))
@@ -144,11 +150,25 @@ class NewUsersBatch:
                 for message in messages:
                     self._add(client_id, field, message)
         self._suggest_usernames()
-        if self.errors:
-            return False
-        self.errors = services.new_user_row_errors(
-            accountant=self.accountant, firm=self.firm, rows=self.rows()
-        )
+        self.clients = {
+            client.pk: client
+            for client in selectors.clients_of_rows(
+                accountant=self.accountant, firm=self.firm, client_ids=marked
+            )
+        }
+        well_formed = self._rows(only_valid=True)
+        if well_formed:
+            rule_errors = services.new_user_row_errors(
+                accountant=self.accountant,
+                firm=self.firm,
+                rows=well_formed,
+                count_rows=False,
+                clients=self.clients,
+            )
+            for key, fields in rule_errors.items():
+                for field, messages in fields.items():
+                    for message in messages:
+                        self._add(key, field, message)
         return not self.errors
 
     def _suggest_usernames(self) -> None:
@@ -166,17 +186,28 @@ class NewUsersBatch:
         if not wanting:
             return
         names = [self._forms[client_id].cleaned_data["full_name"] for client_id in wanting]
-        for client_id, username in zip(
-            wanting, suggest_usernames(names, reserved=reserved), strict=True
-        ):
+        shown = [self.draft_rows[client_id].get("username", "") for client_id in wanting]
+        taken: set[str] = set()
+        suggestions = suggest_usernames(names, reserved=reserved, preferred=shown, taken_seen=taken)
+        for client_id, was, username in zip(wanting, shown, suggestions, strict=True):
             self._forms[client_id].cleaned_data["username"] = username
-            self.draft_rows[client_id]["username"] = username
-            self.draft_rows[client_id]["username_auto"] = True
+            values = self.draft_rows[client_id]
+            values["username"] = username
+            values["username_auto"] = True
+            if was and normalise_username(was) != username:
+                # The page showed another suggestion; the review says why it changed.
+                values["username_was"] = normalise_username(was)
+                values["username_was_taken"] = normalise_username(was) in taken
 
     def rows(self) -> list[services.NewUserRow]:
         """The rows to write; only meaningful once ``is_valid()`` returned True."""
+        return self._rows(only_valid=False)
+
+    def _rows(self, *, only_valid: bool) -> list[services.NewUserRow]:
         rows = []
         for client_id, form in self._forms.items():
+            if only_valid and form.errors:
+                continue
             data = form.cleaned_data
             rows.append(
                 services.NewUserRow(

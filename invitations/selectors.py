@@ -4,11 +4,26 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 
 from clients.models import ClientCompany, ClientMembership
-from clients.selectors import accountant_is_system_admin, clients_administered_by
+from clients.selectors import (
+    accountant_is_system_admin,
+    clients_administered_by,
+    clients_awaiting_users,
+)
 from documents.models import Document
 
 from .models import (
@@ -324,3 +339,45 @@ def delivery_status_counts(*, firm) -> dict[str, int]:
     for status in DeliveryStatus.values:
         counts[status] = totals[f"email_{status}"] + totals[f"sms_{status}"]
     return counts
+
+
+def clients_for_bulk_entry(
+    *, accountant, firm, org_numbers, customer_keys, name_keys, name_key
+) -> list[ClientCompany]:
+    """The firm's clients that lines of a paste or an upload name: by organisation number,
+    by customer number (also without leading zeros, as Excel shows them), or by name as
+    ``name_key`` reduces it. Each carries ``accountant_is_system_admin`` and
+    ``has_own_users``. One query, and one more (the firm's names) when lines give names.
+    """
+    ids_by_name = []
+    if name_keys:
+        ids_by_name = [
+            pk
+            for pk, name in ClientCompany.objects.filter(firm=firm).values_list("pk", "name")
+            if name_key(name) in name_keys
+        ]
+    condition = Q(org_number__in=list(org_numbers)) | Q(pk__in=ids_by_name)
+    if customer_keys:
+        digits = [key for key in customer_keys if key.isdigit()]
+        condition |= Q(customer_number__in=list(customer_keys)) | Q(customer_digits__in=digits)
+    return list(
+        ClientCompany.objects.filter(firm=firm)
+        .annotate(
+            customer_digits=Func(F("customer_number"), Value("0"), function="LTRIM"),
+            accountant_is_system_admin=accountant_is_system_admin(accountant),
+            has_own_users=Exists(ClientMembership.objects.filter(client=OuterRef("pk"))),
+        )
+        .filter(condition)
+        .order_by("pk")
+    )
+
+
+def clients_to_fill_in(*, accountant, firm) -> QuerySet:
+    """The clients of "Ladda ner lista": the firm's clients awaiting users on which
+    ``accountant`` is system administrator (the only ones a filled-in line can invite for),
+    by name. One query."""
+    return (
+        clients_awaiting_users(accountant=accountant, firm=firm)
+        .filter(accountant_is_system_admin=True)
+        .only("org_number", "customer_number", "name")
+    )

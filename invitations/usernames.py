@@ -18,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 150
 FALLBACK = "anvandare"
-# How many numbered candidates one look-up asks the database about before asking again.
+# How many numbered candidates beyond the needed ones a look-up asks the database about:
+# few at first (most names are free, and fifty names make one query of ~150 candidates, not
+# ~1,000), more on each look-up after that.
+FIRST_SPARE_CANDIDATES = 2
 CANDIDATES_PER_LOOKUP = 20
 
 _ALLOWED = re.compile(r"[a-z0-9._-]+\Z")
@@ -75,42 +78,84 @@ def taken_usernames(candidates: Iterable[str]) -> set[str]:
     )
 
 
-def suggest_usernames(full_names: list[str], *, reserved: Iterable[str] = ()) -> list[str]:
+def _is_numbered_form_of(username: str, base: str) -> bool:
+    rest = username[len(base) :] if username.startswith(base) else None
+    return rest == "" or (bool(rest) and rest.isdigit() and int(rest) >= 2 and rest[0] != "0")
+
+
+def suggest_usernames(
+    full_names: list[str],
+    *,
+    reserved: Iterable[str] = (),
+    preferred: Iterable[str] = (),
+    taken_seen: set[str] | None = None,
+) -> list[str]:
     """One free username per name, in order; unique among themselves, ``reserved`` and the DB.
 
-    ``reserved`` holds usernames the batch already uses (typed by hand). Costs one query,
-    or a few more only when twenty numbered variants of one name are all taken.
+    ``reserved`` holds usernames the batch already uses (typed by hand). ``preferred`` gives,
+    per name, the suggestion the person was shown (``asa.oberg2`` for a second Åsa Öberg on
+    the page): it is kept when it is a numbered form of the name's suggestion and still free,
+    so that the review shows what the page showed. ``taken_seen``, when given, collects the
+    candidates found taken by existing users. Costs one query, or a few more only when the
+    first numbered variants of a name are all taken.
     """
     reserved = {normalise_username(name) for name in reserved}
     bases = [username_base(name) for name in full_names]
-    wanted: dict[str, int] = {}
-    for base in bases:
-        wanted[base] = wanted.get(base, 0) + 1
+    wishes = [normalise_username(p) for p in preferred][: len(bases)]
+    wishes += [""] * (len(bases) - len(wishes))
+    asked = {
+        wish
+        for wish, base in zip(wishes, bases, strict=True)
+        if wish and wish not in reserved and _is_numbered_form_of(wish, base)
+    }
+    chosen: list[str | None] = [None] * len(bases)
+    free: dict[str, list[str]] = {base: [] for base in bases}
+    next_number = dict.fromkeys(bases, 1)
 
-    free: dict[str, list[str]] = {base: [] for base in wanted}
-    next_number = dict.fromkeys(wanted, 1)
-    while any(len(free[base]) < count for base, count in wanted.items()):
-        candidates = {}
-        for base, count in wanted.items():
-            if len(free[base]) >= count:
+    def wanted() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for username, base in zip(chosen, bases, strict=True):
+            if username is None:
+                counts[base] = counts.get(base, 0) + 1
+        return counts
+
+    first = True
+    while first or any(len(free[base]) < count for base, count in wanted().items()):
+        candidates: dict[str, str | None] = {}
+        for base, count in wanted().items():
+            missing = count - len(free[base])
+            if missing <= 0:
                 continue
             start = next_number[base]
-            span = count - len(free[base]) + CANDIDATES_PER_LOOKUP
+            span = missing + (FIRST_SPARE_CANDIDATES if first else CANDIDATES_PER_LOOKUP)
             for number in range(start, start + span):
                 candidate = _numbered(base, number)
                 if candidate not in reserved:
                     candidates[candidate] = base
             next_number[base] = start + span
+        if first:
+            candidates.update({wish: candidates.get(wish) for wish in asked})
         taken = taken_usernames(candidates)
+        if taken_seen is not None:
+            taken_seen.update(taken)
+        if first:
+            for index, wish in enumerate(wishes):
+                if wish in asked and wish not in taken and wish not in reserved:
+                    chosen[index] = wish
+                    reserved.add(wish)
+            first = False
+        counts = wanted()
         for candidate, base in candidates.items():
-            if candidate not in taken and len(free[base]) < wanted[base]:
+            if base is None or candidate in taken or candidate in reserved:
+                continue
+            if len(free[base]) < counts.get(base, 0):
                 free[base].append(candidate)
                 reserved.add(candidate)
 
-    chosen = []
-    for base in bases:
-        chosen.append(free[base].pop(0))
-    return chosen
+    return [
+        username if username is not None else free[base].pop(0)
+        for username, base in zip(chosen, bases, strict=True)
+    ]
 
 
 def suggest_username(full_name: str, *, reserved: Iterable[str] = ()) -> str:

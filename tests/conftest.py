@@ -1,10 +1,13 @@
 import os
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # database access from the live-server tests that drive the browser.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SQLITE_TESTS = Path(__file__).parent / "sqlite"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -16,6 +19,21 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/sqlite/ runs on SQLite (config.settings.test_sqlite), everything else on PostgreSQL.
+
+    `make test` runs both: the whole suite, then tests/sqlite/ with the SQLite settings.
+    """
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    in_sqlite_tests = collection_path == SQLITE_TESTS or SQLITE_TESTS in collection_path.parents
+    if on_sqlite:
+        leads_there = in_sqlite_tests or SQLITE_TESTS.is_relative_to(collection_path)
+        return None if leads_there else True
+    return True if in_sqlite_tests else None
 
 
 @pytest.fixture(autouse=True)

@@ -208,16 +208,26 @@ def test_the_committed_mo_says_what_the_po_says():
         catalogue = gettext.GNUTranslations(compiled)
 
     stale = []
+    plurals = 0
     for entry in _po_entries(CATALOGUE / "django.po"):
-        msgid = entry["msgid"]
-        if "msgctxt" in entry:
-            found = catalogue.pgettext(entry["msgctxt"], msgid)
-        elif "msgid_plural" in entry:
-            found = catalogue.ngettext(msgid, entry["msgid_plural"], 1)
+        msgid, context = entry["msgid"], entry.get("msgctxt")
+        if "msgid_plural" in entry:
+            # English has two forms: msgstr[0] for one, msgstr[1] for every other count.
+            assert len(entry["msgstr"]) == 2, msgid
+            plurals += 1
+            for count, expected in ((1, entry["msgstr"][0]), (2, entry["msgstr"][1])):
+                found = (
+                    catalogue.npgettext(context, msgid, entry["msgid_plural"], count)
+                    if context
+                    else catalogue.ngettext(msgid, entry["msgid_plural"], count)
+                )
+                if found != expected:
+                    stale.append(f"{msgid} (n={count})")
         else:
-            found = catalogue.gettext(msgid)
-        if found != entry["msgstr"][0]:
-            stale.append(msgid)
+            found = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+            if found != entry["msgstr"][0]:
+                stale.append(msgid)
+    assert plurals > 10
     assert stale == [], "run `manage.py compilemessages --ignore=.venv` and commit the .mo"
 
 

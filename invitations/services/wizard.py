@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Language, User
 from bureau.models import Firm
@@ -77,31 +77,45 @@ def _add_error(errors: dict, key, field: str, message) -> None:
 
 def too_many_rows_error(count: int) -> str:
     """The message for a batch of ``count`` rows, over INVITATION_BATCH_MAX_ROWS."""
-    return gettext(
-        "Du har markerat %(count)d rader. Högst %(max)d användare kan bjudas in åt gången; "
-        "avmarkera %(extra)d rader och försök igen."
-    ) % {
-        "count": count,
-        "max": settings.INVITATION_BATCH_MAX_ROWS,
-        "extra": count - settings.INVITATION_BATCH_MAX_ROWS,
-    }
+    limit = settings.INVITATION_BATCH_MAX_ROWS
+    extra = count - limit
+    return (
+        gettext("Du har markerat %(count)d rader. Högst %(max)d användare kan bjudas in åt gången.")
+        % {"count": count, "max": limit}
+        + " "
+        + ngettext(
+            "Avmarkera %(extra)d rad och försök igen.",
+            "Avmarkera %(extra)d rader och försök igen.",
+            extra,
+        )
+        % {"extra": extra}
+    )
 
 
 def new_user_row_errors(
-    *, accountant: User, firm: Firm, rows: list[NewUserRow], locked: bool = False
+    *,
+    accountant: User,
+    firm: Firm,
+    rows: list[NewUserRow],
+    locked: bool = False,
+    count_rows: bool = True,
+    clients: dict | None = None,
 ) -> dict:
     """Every business rule a batch of new users must pass, checked for all rows at once.
 
     Returns ``row_errors`` as ``RowsRefused`` carries them (empty: the batch may be
     written). Four queries whatever the number of rows: the clients (locked when
     ``locked``, inside the caller's transaction), their state, the e-mail addresses and
-    the usernames already taken.
+    the usernames already taken. ``count_rows=False`` checks the rows even when there are
+    too many for one batch (the wizard names every error at once; the size is its own).
+    ``clients`` spares the clients' query when the caller has just read them with
+    ``clients_of_rows`` (by id); never together with ``locked``.
     """
     errors: dict = {}
     if not rows:
         _add_error(errors, BATCH, "rows", gettext("Markera minst en rad att bjuda in."))
         return errors
-    if len(rows) > settings.INVITATION_BATCH_MAX_ROWS:
+    if count_rows and len(rows) > settings.INVITATION_BATCH_MAX_ROWS:
         _add_error(errors, BATCH, "rows", too_many_rows_error(len(rows)))
         return errors
 
@@ -116,10 +130,11 @@ def new_user_row_errors(
             .select_for_update()
             .values_list("pk", flat=True)
         )
-    clients = {
-        client.pk: client
-        for client in clients_of_rows(accountant=accountant, firm=firm, client_ids=client_ids)
-    }
+    if clients is None or locked:
+        clients = {
+            client.pk: client
+            for client in clients_of_rows(accountant=accountant, firm=firm, client_ids=client_ids)
+        }
     seen_clients = set()
     for row in rows:
         client = clients.get(row.client_id)

@@ -1,13 +1,16 @@
 """The "Bjud in klientanvändare" wizard.
 
 Step 1 chooses between new and existing users and starts a run of the wizard, named by a
-submission key (a UUID in the URL). Step 2 for new users lists the clients awaiting users,
+submission key (a UUID in the URL); "Tillbaka" from step 2 brings the key along, so that
+"Nästa" goes on with the same draft. Step 2 for new users lists the clients awaiting users,
 paged and searchable; every button on it posts the visible rows into the run's draft in the
-session first (``invitations.drafts``), so filled rows survive paging and searching, and
-without JavaScript too. "Granska" checks the whole batch and shows it; "Skapa och bjud in
-användare" writes it through ``services.invite_new_users`` under the same key, then
-redirects to the batch's result page: a reload, the back button or a second click finds
-the batch instead of writing another.
+session first (``invitations.drafts``), and any rows pasted or uploaded (``bulk_entry``),
+so filled rows survive paging and searching, and without JavaScript too. "Granska" posts to
+the review's address, which checks the whole batch and shows it in the same request;
+"Skapa och bjud in användare" writes it through ``services.invite_new_users`` under the same
+key, then redirects to the batch's result page: a reload, the back button or a second click
+finds the batch instead of writing another. Rows beyond one round's 50 start the next run,
+which the result page offers. Existing users are selected on step 2 and reviewed on step 3.
 
 Hand-rolled rather than django-formtools: formtools keeps one form per step, while this
 step is a table spread over many GET pages and searches that must keep what was typed,
@@ -16,7 +19,7 @@ and the submission key that makes the final post idempotent is the natural key o
 
 import uuid
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, wraps
 
 import phonenumbers
 from django.conf import settings
@@ -36,9 +39,13 @@ from clients.models import ClientCompany
 from clients.selectors import clients_awaiting_users
 
 from .. import selectors, services
-from ..drafts import MAX_LANGUAGE_LENGTH, MAX_LENGTHS, WizardDraft
+from ..bulk_entry import BulkReport, suggest_for_marked
+from ..drafts import KEEP_DRAFTS, MAX_LANGUAGE_LENGTH, MAX_LENGTHS, WizardDraft
 from ..forms import NewUsersBatch, WizardChoiceForm
 from ..models import BatchKind, Channel, InvitationBatch
+from ..spreadsheets import MAX_LINES, MAX_UPLOAD_BYTES, thousands
+from ..uploads import bounded_uploads
+from .bulk_entry import PASTE_FIELD, BulkInput, take_bulk_input
 
 PAGE_SIZE = 25
 MAX_ROWS_PER_POST = 200
@@ -48,19 +55,44 @@ SHOW_MARKED = "markerade"
 # --- Step 1 ----------------------------------------------------------------------------------
 
 
+def _draft_key(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 @accountant_required
 @require_http_methods(["GET", "POST"])
 def wizard(request):
-    """Step 1: new users or existing users; "Nästa" starts a run of the wizard."""
-    form = WizardChoiceForm(request.POST or None)
+    """Step 1: new users or existing users; "Nästa" starts a run of the wizard.
+
+    Reached by "Tillbaka" from step 2, it carries that run's key (``utkast``): "Nästa" with
+    the same choice goes on with the same draft, so that nothing typed is lost.
+    """
+    key = _draft_key(request.POST.get("utkast") or request.GET.get("utkast"))
+    came_from = None
+    if key is not None:
+        came_from = WizardDraft.load(
+            request.session, key, kind=BatchKind.NEW_USERS
+        ) or WizardDraft.load(request.session, key, kind=BatchKind.EXISTING_USERS)
+    initial = {"choice": came_from.kind} if came_from else None
+    form = WizardChoiceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["choice"]
-        draft = WizardDraft.start(request.session, kind=kind)
+        if came_from is not None and came_from.kind == kind:
+            draft = came_from
+        else:
+            draft = WizardDraft.start(request.session, kind=kind)
         step = "invitations:wizard_new_users"
         if kind == WizardChoiceForm.EXISTING_USERS:
             step = "invitations:wizard_existing_users"
         return redirect(step, key=draft.key)
-    return render(request, "invitations/wizard/choose.html", {"form": form, "step": 1})
+    return render(
+        request,
+        "invitations/wizard/choose.html",
+        {"form": form, "step": 1, "draft": came_from},
+    )
 
 
 def _finished_batch(request, key: uuid.UUID) -> InvitationBatch | None:
@@ -118,6 +150,8 @@ def _go_on(post, step: str, key) -> HttpResponseRedirect:
     rows, or the page and view it came from."""
     action = post.get("action", "")
     search = post.get("q", "").strip()
+    if action == "back":
+        return redirect(f"{reverse('invitations:wizard')}?{urlencode({'utkast': key})}")
     if action == "search":
         return redirect(_step_url(step, key, search=search))
     if action == "marked":
@@ -187,10 +221,12 @@ def _posted_rows(post) -> dict[int, dict]:
             for name, limit in MAX_LENGTHS.items()
         }
         values["language"] = post.get(f"r{client_id}-language", "").strip()[:MAX_LANGUAGE_LENGTH]
-        marked = post.get(f"r{client_id}-marked") == "1"
+        ticked = post.get(f"r{client_id}-marked") == "1"
+        marked = ticked
         if auto_marking and (values["full_name"] or values["email"]):
             marked = True
         values["marked"] = marked
+        values["ticked"] = ticked
         values["username_auto"] = (
             post.get(f"r{client_id}-username_auto") == "1" or not values["username"]
         )
@@ -216,10 +252,12 @@ def _marked_rows(request, draft: WizardDraft, errors: dict | None = None) -> lis
     return rows
 
 
-def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None):
+def _render_new_users(
+    request, draft: WizardDraft, *, errors: dict | None = None, bulk: BulkInput | None = None
+):
     search = request.GET.get("q", "").strip()
     show = request.GET.get("visa", "")
-    if errors is not None:
+    if errors is not None or (bulk is not None and bulk.report is not None):
         show = SHOW_MARKED
     page = None
     if show == SHOW_MARKED:
@@ -234,6 +272,7 @@ def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None
     marked_total = len(draft.marked_ids)
     marked_here = sum(1 for row in rows if row.marked)
     batch_errors = (errors or {}).get(services.BATCH, {}).get("rows", [])
+    report = BulkReport.from_data(draft.bulk_report) if draft.bulk_report else None
     return render(
         request,
         "invitations/wizard/new_users.html",
@@ -247,44 +286,73 @@ def _render_new_users(request, draft: WizardDraft, *, errors: dict | None = None
             "show_marked": show == SHOW_MARKED,
             "marked_total": marked_total,
             "marked_elsewhere": marked_total - marked_here,
+            "waiting_total": len(draft.waiting_ids),
             "max_rows": settings.INVITATION_BATCH_MAX_ROWS,
             "batch_errors": batch_errors,
             "has_errors": bool(errors),
             "error_rows": [row for row in rows if row.errors],
             "languages": Language.choices,
+            "bulk": bulk or BulkInput(),
+            "report": report,
+            "limits": {
+                "bytes": MAX_UPLOAD_BYTES,
+                "megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
+                "lines": thousands(MAX_LINES - 1),
+            },
         },
     )
 
 
+def _take_step_two_post(request, draft: WizardDraft, *, reviewing: bool = False) -> BulkInput:
+    """What every button of step 2 does first: the visible rows into the draft, then the
+    pasted rows or the file; the report of an earlier reading is closed on request.
+    ``reviewing``: the review's check suggests the usernames, so reading does not."""
+    draft.update_rows(_posted_rows(request.POST))
+    if request.POST.get("action") == "close_report":
+        draft.bulk_report = None
+    bulk = take_bulk_input(request, draft, suggest=not reviewing)
+    draft.save()
+    return bulk
+
+
+@bounded_uploads
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)
 def new_users(request, key, draft: WizardDraft):
-    """Step 2 for new users: one row per client awaiting users; typing marks the row."""
+    """Step 2 for new users: one row per client awaiting users; typing marks the row, and
+    so does pasting rows or uploading a file ("Läs in")."""
     if request.method == "GET":
         return _render_new_users(request, draft)
 
-    draft.update_rows(_posted_rows(request.POST))
-    if request.POST.get("action") == "review":
-        batch = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
-        valid = batch.is_valid()
-        draft.save()
-        if valid:
-            return redirect("invitations:wizard_review", key=key)
-        return _render_new_users(request, draft, errors=batch.errors)
-    draft.save()
+    bulk = _take_step_two_post(request, draft)
+    if bulk.error:
+        return _render_new_users(request, draft, bulk=bulk)
+    action = request.POST.get("action")
+    if action == "read" and not bulk.given:
+        bulk.field, bulk.error = PASTE_FIELD, _("Klistra in rader eller välj en fil först.")
+        return _render_new_users(request, draft, bulk=bulk)
+    if action == "review":
+        return redirect("invitations:wizard_review", key=key)
+    if bulk.given or action == "read":
+        return redirect(
+            _step_url("invitations:wizard_new_users", key, show=SHOW_MARKED) + "#inlasning"
+        )
     return _go_on(request.POST, "invitations:wizard_new_users", key)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReviewRow:
     """One user as the review shows it: as it will be stored."""
 
     client: ClientCompany
     user: services.NewUserRow
+    username_was: str = ""
+    username_was_taken: bool = False
 
-    @property
+    @cached_property
     def mobile(self) -> str:
+        # Formatting a number costs about a millisecond: once per row, not per use.
         if not self.user.mobile:
             return ""
         number = phonenumbers.parse(self.user.mobile)
@@ -295,12 +363,55 @@ class ReviewRow:
         return Language(self.user.language).label
 
 
+def _render_review(request, draft: WizardDraft, checked: NewUsersBatch, clients: dict):
+    rows = sorted(
+        (
+            ReviewRow(
+                client=clients[row.client_id],
+                user=row,
+                username_was=draft.rows[row.client_id].get("username_was", ""),
+                username_was_taken=draft.rows[row.client_id].get("username_was_taken", False),
+            )
+            for row in checked.rows()
+            if row.client_id in clients
+        ),
+        key=lambda review_row: (review_row.client.name, review_row.client.pk),
+    )
+    report = BulkReport.from_data(draft.bulk_report) if draft.bulk_report else None
+    return render(
+        request,
+        "invitations/wizard/review.html",
+        {
+            "step": 3,
+            "draft": draft,
+            "rows": rows,
+            "changed_usernames": [row for row in rows if row.username_was],
+            "waiting_total": len(draft.waiting_ids),
+            "report": report,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+@bounded_uploads
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)
 def review(request, key, draft: WizardDraft):
-    """Step 3: the batch as it will be written; "Skapa och bjud in användare" writes it."""
-    if not draft.marked_ids:
+    """Step 3: the batch as it will be written; "Skapa och bjud in användare" writes it.
+
+    "Granska" on step 2 posts here (action "review"): the visible rows and any pasted rows
+    or file go into the draft and the review is shown in that one request, or step 2 again
+    with every error of the batch, or with the lines that a paste or file could not use.
+    """
+    reviewing = request.method == "POST" and request.POST.get("action") == "review"
+    if reviewing:
+        bulk = _take_step_two_post(request, draft, reviewing=True)
+        if bulk.error:
+            return _render_new_users(request, draft, bulk=bulk)
+        if bulk.report is not None and bulk.report.refused:
+            return _render_new_users(request, draft, bulk=bulk)
+    elif not draft.marked_ids:
         return redirect("invitations:wizard_new_users", key=key)
 
     checked = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
@@ -308,7 +419,7 @@ def review(request, key, draft: WizardDraft):
     draft.save()
     if not valid:
         return _render_new_users(request, draft, errors=checked.errors)
-    if request.method == "POST":
+    if request.method == "POST" and not reviewing:
         try:
             batch = services.invite_new_users(
                 accountant=request.user,
@@ -318,27 +429,34 @@ def review(request, key, draft: WizardDraft):
             )
         except services.RowsRefused as refused:
             return _render_new_users(request, draft, errors=refused.row_errors)
-        draft.discard()
+        _hand_over_waiting_rows(request, draft, batch)
         return _result(batch)
-    clients = {row.client_id: row.client for row in _marked_rows(request, draft)}
-    rows = sorted(
-        (
-            ReviewRow(client=clients[row.client_id], user=row)
-            for row in checked.rows()
-            if row.client_id in clients
-        ),
-        key=lambda review_row: (review_row.client.name, review_row.client.pk),
-    )
-    return render(
-        request,
-        "invitations/wizard/review.html",
-        {
-            "step": 3,
-            "draft": draft,
-            "rows": rows,
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
-    )
+    return _render_review(request, draft, checked, checked.clients)
+
+
+NEXT_ROUNDS = "invitation_wizard_next_rounds"
+
+
+def _hand_over_waiting_rows(request, draft: WizardDraft, batch: InvitationBatch) -> None:
+    """Ends the run; rows that waited for a later round start the next run, marked up to the
+    limit, which the batch's result page offers ("Fortsätt med nästa N")."""
+    following = draft.next_round()
+    draft.discard()
+    if following is None:
+        return
+    following.mark_waiting(settings.INVITATION_BATCH_MAX_ROWS)
+    suggest_for_marked(following.rows, reserved=[])
+    following.save()
+    rounds = dict(request.session.get(NEXT_ROUNDS, {}))
+    rounds[str(batch.pk)] = str(following.key)
+    request.session[NEXT_ROUNDS] = dict(list(rounds.items())[-KEEP_DRAFTS:])
+
+
+def _next_round(request, batch: InvitationBatch) -> WizardDraft | None:
+    key = _draft_key(request.session.get(NEXT_ROUNDS, {}).get(str(batch.pk)))
+    if key is None or _finished_batch(request, key):
+        return None
+    return WizardDraft.load(request.session, key, kind=BatchKind.NEW_USERS)
 
 
 # --- Step 2, existing users ------------------------------------------------------------------
@@ -402,7 +520,7 @@ def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None =
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.EXISTING_USERS)
 def existing_users(request, key, draft: WizardDraft):
-    """Step 2 for existing users: client users who never accepted; select and invite."""
+    """Step 2 for existing users: client users who never accepted; select, then "Granska"."""
     if request.method == "GET":
         return _render_existing_users(request, draft)
 
@@ -411,7 +529,26 @@ def existing_users(request, key, draft: WizardDraft):
         checked=_posted_ids(request.POST.getlist("user")),
     )
     draft.save()
-    if request.POST.get("action") == "invite":
+    if request.POST.get("action") == "review":
+        return redirect("invitations:wizard_existing_review", key=key)
+    return _go_on(request.POST, "invitations:wizard_existing_users", key)
+
+
+@accountant_required
+@require_http_methods(["GET", "POST"])
+@wizard_run(BatchKind.EXISTING_USERS)
+def existing_review(request, key, draft: WizardDraft):
+    """Step 3 for existing users: who gets a new invitation, by which channels; "Skicka
+    inbjudningar" sends them. A user who can no longer be invited is unselected and named
+    on step 2."""
+    errors, users = services.existing_user_errors(
+        accountant=request.user, firm=request.firm, user_ids=draft.selected
+    )
+    if errors:
+        draft.selected = [u for u in draft.selected if u not in errors]
+        draft.save()
+        return _render_existing_users(request, draft, errors=errors)
+    if request.method == "POST":
         try:
             batch = services.invite_existing_users(
                 accountant=request.user,
@@ -425,7 +562,17 @@ def existing_users(request, key, draft: WizardDraft):
             return _render_existing_users(request, draft, errors=refused.row_errors)
         draft.discard()
         return _result(batch)
-    return _go_on(request.POST, "invitations:wizard_existing_users", key)
+    rows = sorted(users.values(), key=lambda user: (user.get_full_name().lower(), user.pk))
+    return render(
+        request,
+        "invitations/wizard/existing_review.html",
+        {
+            "step": 3,
+            "draft": draft,
+            "users": rows,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
 
 
 # --- The result ---------------------------------------------------------------------------------
@@ -444,6 +591,7 @@ def batch_result(request, pk):
             d.channel for d in invitation.deliveries.all() if d.created_at >= batch.created_at
         }
         invitation.channels = [label for value, label in Channel.choices if value in channels]
+    following = _next_round(request, batch) if batch.kind == BatchKind.NEW_USERS else None
     return render(
         request,
         "invitations/batch_result.html",
@@ -453,5 +601,8 @@ def batch_result(request, pk):
             "batch": batch,
             "invitations": invitations,
             "count": len(invitations),
+            "next_round": following,
+            "next_round_count": len(following.marked_ids) if following else 0,
+            "later_count": len(following.waiting_ids) if following else 0,
         },
     )

@@ -57,12 +57,29 @@
       return row.querySelector('[data-field="' + name + '"]');
     }
 
+    // Unique among the rows of the page, numbered as the server numbers (asa.oberg,
+    // asa.oberg2): a second Åsa Öberg on the page is shown the username she will get,
+    // unless an existing user or a row on another page has it (the review then says so).
+    function usedElsewhere(row, candidate) {
+      return Array.prototype.some.call(form.querySelectorAll("[data-row]"), function (other) {
+        var input = other !== row && field(other, "username");
+        return !!input && input.value.trim().toLowerCase() === candidate;
+      });
+    }
+
     function suggestUsername(row) {
       var username = field(row, "username");
       var auto = row.querySelector("[data-username-auto]");
       var name = field(row, "full_name");
       if (!username || !auto || !name || auto.value !== "1") return;
-      username.value = name.value.trim() ? usernameBase(name.value) : "";
+      if (!name.value.trim()) {
+        username.value = "";
+        return;
+      }
+      var base = usernameBase(name.value) || "anvandare";
+      var candidate = base;
+      for (var number = 2; usedElsewhere(row, candidate); number++) candidate = base + number;
+      username.value = candidate;
     }
 
     function markFromTyping(row) {
@@ -151,6 +168,19 @@
       }
     });
 
+    // A file over the limit is named at once, next to the field, before a long upload.
+    var file = form.querySelector("input[type=file][data-max-bytes]");
+    if (file) {
+      file.addEventListener("change", function () {
+        var max = parseInt(file.dataset.maxBytes, 10);
+        var error = document.getElementById("file-size-error");
+        var tooBig = file.files.length > 0 && max > 0 && file.files[0].size > max;
+        if (error) error.hidden = !tooBig;
+        file.setAttribute("aria-invalid", tooBig ? "true" : "false");
+        if (tooBig) file.value = "";
+      });
+    }
+
     updateCount();
     form.dataset.enhanced = "true";
   }
@@ -158,7 +188,13 @@
   function submitOnce() {
     // A second click would find the same batch anyway (the submission is idempotent);
     // this only spares the wait.
-    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    var forms = document.querySelectorAll("form[data-submit-once]");
+    // The review may be the answer to step 2's post: a reload should show it again (a GET
+    // of its own address) instead of asking to post step 2 once more.
+    if (forms.length && window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.href);
+    }
+    forms.forEach(function (form) {
       form.addEventListener("submit", function () {
         var button = form.querySelector("button[type=submit]");
         if (button) {

@@ -42,9 +42,22 @@ def test_seeds_the_demo_firm_as_described(settings):
     assert clients.count() == 200
     for org_number in clients.values_list("org_number", flat=True):
         validate_org_number(org_number)
-    demo_admin = ClientRight.objects.filter(accountant=demo, is_system_admin=True).count()
-    assert 150 < demo_admin < 200
-    assert 0 < ClientRight.objects.filter(accountant=demo2, is_system_admin=True).count() < 200
+
+    # The README's rule, by the clients' places in the list (customer numbers K1001…K1200):
+    # demo is system administrator on all but every 7th, demo2 on every 4th.
+    def places(accountant):
+        rights = ClientRight.objects.filter(accountant=accountant, is_system_admin=True)
+        return {
+            int(n.removeprefix("K")) - 1000
+            for n in rights.values_list("client__customer_number", flat=True)
+        }
+
+    every_place = set(range(1, 201))
+    assert places(demo) == {p for p in every_place if p % 7 != 0}
+    assert len(places(demo)) == 172
+    assert places(demo2) == {p for p in every_place if p % 4 == 1}
+    assert len(places(demo2)) == 50
+    assert ClientRight.objects.filter(is_system_admin=False).count() == 0
     assert ClientMembership.objects.values("client").distinct().count() == 30
     awaiting = list(clients_awaiting_users(accountant=demo, firm=firm, search=None))
     assert len(awaiting) == 170

@@ -159,12 +159,17 @@ def test_an_accountant_invites_existing_users(live_server, page, firm_with_clien
     page.get_by_label("Markera Olga Olsson").check()
     expect(page.locator("[data-marked-count]")).to_have_text("2")
     snapshot(page, "befintliga-2-valj")
+    page.get_by_role("button", name="Granska").click()
+    expect(page.get_by_role("cell", name="Olga Olsson")).to_be_visible()
+    expect(page.get_by_text("Per Persson")).to_have_count(0)
+    wait_until_enhanced(page, "form[data-submit-once]")
+    snapshot(page, "befintliga-3-granska")
     page.get_by_role("button", name="Skicka inbjudningar").click()
 
     expect(page.get_by_role("heading", name="2 användare inbjudna")).to_be_visible()
     expect(page.get_by_text("Nils Nilsson")).to_be_visible()
     expect(page.get_by_text("Per Persson")).to_have_count(0)
-    snapshot(page, "befintliga-3-klart")
+    snapshot(page, "befintliga-4-klart")
     assert Invitation.objects.filter(status="pending").count() == 2
 
 
@@ -209,3 +214,39 @@ def test_what_is_typed_before_the_script_arrives_is_marked_when_it_does(
     page.get_by_role("button", name="Granska").click()
     expect(page.get_by_role("cell", name="bo.egen", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="asa.oberg", exact=True)).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_second_asa_oberg_on_the_page_is_shown_her_own_username(
+    live_server, page, firm_with_clients
+):
+    accountant, clients = firm_with_clients
+    log_in(page, live_server, accountant)
+    page.goto(f"{live_server.url}/inbjudningar/bjud-in/")
+    page.get_by_role("button", name="Nästa").click()
+    wait_until_enhanced(page)
+    page.get_by_label("Namn, Alfa Bygg AB", exact=True).press_sequentially("Åsa Öberg")
+    page.get_by_label("Namn, Beta Måleri AB", exact=True).press_sequentially("Åsa Öberg")
+    expect(page.get_by_label("Användarnamn, Alfa Bygg AB")).to_have_value("asa.oberg")
+    expect(page.get_by_label("Användarnamn, Beta Måleri AB")).to_have_value("asa.oberg2")
+    page.get_by_label("Användarens e-post, Alfa Bygg AB").fill("asa1@alfa.test")
+    page.get_by_label("Användarens e-post, Beta Måleri AB").fill("asa2@beta.test")
+
+    # "Tillbaka" and "Nästa" again: the rows are still there.
+    page.get_by_role("button", name="Tillbaka").click()
+    expect(page.get_by_label("Lägg till nya användare och bjud in dem")).to_be_checked()
+    page.get_by_role("button", name="Nästa").click()
+    wait_until_enhanced(page)
+    expect(page.get_by_label("Namn, Beta Måleri AB", exact=True)).to_have_value("Åsa Öberg")
+    expect(page.locator("[data-marked-count]")).to_have_text("2")
+
+    page.get_by_role("button", name="Granska").click()
+    expect(page.get_by_role("cell", name="asa.oberg2", exact=True)).to_be_visible()
+    expect(page.locator("#changed-usernames")).to_have_count(0)  # what was shown is kept
+    page.reload()  # the review's own address, not a second post of step 2
+    expect(page.get_by_role("cell", name="asa.oberg2", exact=True)).to_be_visible()
+    wait_until_enhanced(page, "form[data-submit-once]")
+    page.get_by_role("button", name="Skapa och bjud in användare").click()
+    expect(page.get_by_role("heading", name="2 användare skapade och inbjudna")).to_be_visible()
+    assert User.objects.get(email="asa2@beta.test").username == "asa.oberg2"

@@ -175,14 +175,28 @@ def test_a_revoked_link_says_so_and_cannot_be_accepted(client, invitation):
     invitation.status = InvitationStatus.REVOKED
     invitation.save()
 
+    shown = client.get(accept_url(invitation.secret))
     response = client.post(
         accept_url(invitation.secret),
         {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
     )
 
-    assert "Inbjudan har återkallats" in response.content.decode()
+    for answer in (shown, response):
+        assert answer.status_code == 200
+        page = answer.content.decode()
+        assert "Inbjudan har återkallats" in page
+        assert "Byrån har dragit tillbaka den här inbjudan" in page
+        assert "Länken har gått ut" not in page
+        assert 'name="new_password1"' not in page  # no way to choose a password
+        assert reverse("acceptance:request_new_link", kwargs={"secret": invitation.secret}) in page
+    invitation.refresh_from_db()
     invitation.user.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    assert invitation.accepted_at is None
     assert not invitation.user.is_active
+    assert not invitation.user.has_usable_password()
+    assert not invitation.events.exists()
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize("secret", ["not-a-real-secret", "x" * 43, "a" * 500])
@@ -282,7 +296,18 @@ def test_renewal_is_post_only(client, expired):
 # --- Rate limits -----------------------------------------------------------------------------
 
 
-def test_too_many_requests_for_one_link_get_a_friendly_429(client, invitation, settings):
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The rate limits' clock stands still, so that no count straddles a window's edge."""
+    import django_ratelimit.core
+
+    now = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: now)
+
+
+def test_too_many_requests_for_one_link_get_a_friendly_429(
+    client, invitation, settings, still_clock
+):
     settings.INVITATION_ACCEPT_RATE_PER_LINK = "3/m"
 
     statuses = [client.get(accept_url(invitation.secret)).status_code for _ in range(3)]
@@ -299,7 +324,7 @@ def test_too_many_requests_for_one_link_get_a_friendly_429(client, invitation, s
     assert invitation.status == InvitationStatus.PENDING
 
 
-def test_one_address_guessing_many_secrets_is_limited(client, invitation, settings):
+def test_one_address_guessing_many_secrets_is_limited(client, invitation, settings, still_clock):
     settings.INVITATION_ACCEPT_RATE_PER_IP = "5/m"
 
     guesses = [
@@ -312,7 +337,9 @@ def test_one_address_guessing_many_secrets_is_limited(client, invitation, settin
     assert from_elsewhere.status_code == 200
 
 
-def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(client, invitation, settings):
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(
+    client, invitation, settings, still_clock
+):
     settings.INVITATION_ACCEPT_RATE_PER_IP = "2/m"
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
@@ -325,6 +352,31 @@ def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(client, inv
 
     assert first == [404, 404, 429]
     assert second.status_code == 404
+
+
+def test_asking_for_new_links_is_limited_per_address_and_per_link(
+    client, expired, settings, still_clock
+):
+    settings.INVITATION_ACCEPT_RATE_PER_IP = "4/m"
+    settings.INVITATION_ACCEPT_RATE_PER_LINK = "2/m"
+    settings.INVITATION_RENEWAL = "resend"
+    elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
+
+    for_the_link = [client.post(renew_url(expired.secret)).status_code for _ in range(3)]
+    guesses = [client.post(renew_url(f"guess-{n}")).status_code for n in range(2)]
+    other_link = client.post(renew_url("another-guess-0123456789"), **elsewhere)
+
+    assert for_the_link == [302, 302, 429]
+    assert guesses == [302, 429]  # the address has used its 4 of this minute
+    assert other_link.status_code == 302
+    limited = client.post(renew_url(expired.secret), **elsewhere)
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    assert "För många försök" in limited.content.decode()
+    # Of the two that got through, the first sent a new link; the old one then named nothing.
+    expired.refresh_from_db()
+    assert expired.status == InvitationStatus.PENDING
+    assert Delivery.objects.filter(invitation=expired).count() == 1
 
 
 # --- The language of the page: the invited user's, unless the visitor chose one -------------
