@@ -129,10 +129,16 @@ class NewUsersBatch:
     def marked_ids(self) -> list[int]:
         return [client_id for client_id, values in self.draft_rows.items() if values.get("marked")]
 
-    def is_valid(self) -> bool:
+    def is_valid(self, *, final: bool = False) -> bool:
         """Checks every marked row at once: the shape of each field, and the business rules
         (e-mail addresses and usernames taken or repeated, the clients' state) for every row
-        whose shape is right, so that one "Granska" names every error of the batch."""
+        whose shape is right, so that one "Granska" names every error of the batch.
+
+        ``final``: the rows as the review showed them, about to be written by
+        ``services.invite_new_users``, which checks the business rules again under lock and
+        names every row that fails them. Only the shape is checked here then (and a username
+        suggested where a row has none), so the submit does not ask the database twice.
+        """
         self.errors = {}
         self._forms = {}
         marked = self.marked_ids
@@ -149,6 +155,10 @@ class NewUsersBatch:
             for field, messages in form.errors.items():
                 for message in messages:
                     self._add(client_id, field, message)
+        if final:
+            if any(not self.draft_rows[client_id].get("username") for client_id in marked):
+                self._suggest_usernames()
+            return not self.errors
         self._suggest_usernames()
         self.clients = {
             client.pk: client
