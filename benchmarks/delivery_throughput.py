@@ -341,6 +341,7 @@ def submit_latency(sink: Sink) -> float:
             data[f"r{client.pk}-email"] = f"latens{n}.{tag}@benchmark.test"
             data[f"r{client.pk}-mobile"] = "070-123 45 67" if n % 2 else ""
         review = http.post(step, data).url
+        assert http.get(review).status_code == 200  # the review page, as the person sees it
         before = len(sink.lines())
         response = http.post(review)
         answered = time.monotonic()

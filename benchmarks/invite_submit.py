@@ -112,6 +112,7 @@ def measure_wizard_post(rows: int) -> tuple[float, int]:
             for field, value in firm.person(n).items():
                 data[f"r{client.pk}-{field}"] = value
         review = http.post(step, data).url
+        assert http.get(review).status_code == 200  # the review page, as the person sees it
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = http.post(review)

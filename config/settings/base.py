@@ -182,6 +182,9 @@ DELIVERY_STUCK_AFTER = timedelta(minutes=env.int("DELIVERY_STUCK_AFTER_MINUTES",
 # mid-chunk can have sent without recording, so the most a kill can send twice).
 DELIVERY_CHUNK_SIZE = env.int("DELIVERY_CHUNK_SIZE", default=20)
 DELIVERY_RECORD_EVERY = env.int("DELIVERY_RECORD_EVERY", default=10)
+# A chunk's messages leave side by side over this many connections (SMTP, or Twilio's HTTP),
+# each in a thread of its own: a message mostly waits for the server's answers.
+DELIVERY_SEND_CONNECTIONS = env.int("DELIVERY_SEND_CONNECTIONS", default=4)
 
 # --- Underlag ----------------------------------------------------------------------------------
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -20,8 +20,10 @@ delivery, channel, attempt and outcome in ``extra``.
 """
 
 import logging
+import queue
 import random
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -275,8 +277,7 @@ def _send_email(message, delivery: Delivery, mail: MailSession) -> str:
     return message.extra_headers["Message-ID"]
 
 
-def _send_sms(delivery: Delivery) -> str:
-    text = messages.invitation_sms(delivery)
+def _send_sms(text: messages.Sms, delivery: Delivery) -> str:
     try:
         return sms.send_sms(to=text.to, body=text.body, delivery_id=delivery.pk).provider_message_id
     except sms.SmsNotSent as error:
@@ -513,20 +514,26 @@ class _SentRecords:
             )
 
 
-def _rendered_emails(deliveries: list[Delivery]) -> dict[int, object]:
-    """Each e-mail rendered (or the exception that rendering raised), by delivery id; their
-    own Message-IDs stored on the rows in one UPDATE before any is sent, so that a report
-    naming one (plain SMTP, or a provider that keeps it) never arrives before the row knows
-    it."""
+def _rendered(deliveries: list[Delivery]) -> dict[int, object]:
+    """Each message rendered (or the exception that rendering raised), by delivery id; the
+    e-mails' own Message-IDs stored on the rows in one UPDATE before any is sent, so that a
+    report naming one (plain SMTP, or a provider that keeps it) never arrives before the row
+    knows it."""
     rendered: dict[int, object] = {}
     for delivery in deliveries:
+        render = (
+            messages.invitation_email
+            if delivery.channel == Channel.EMAIL
+            else (messages.invitation_sms)
+        )
         try:
-            rendered[delivery.pk] = messages.invitation_email(delivery)
+            rendered[delivery.pk] = render(delivery)
         except Exception as error:  # noqa: BLE001 - recorded as that delivery's failure
             rendered[delivery.pk] = error
+    emails = {d.pk: rendered[d.pk] for d in deliveries if d.channel == Channel.EMAIL}
     ids = {
         pk: message.extra_headers["Message-ID"]
-        for pk, message in rendered.items()
+        for pk, message in emails.items()
         if not isinstance(message, Exception)
     }
     if ids:
@@ -541,12 +548,28 @@ def _rendered_emails(deliveries: list[Delivery]) -> dict[int, object]:
     return rendered
 
 
+def _groups(deliveries: list[Delivery], size: int) -> list[list[Delivery]]:
+    size = max(1, size)
+    return [deliveries[start : start + size] for start in range(0, len(deliveries), size)]
+
+
+def _answer(provider_message_id: str | None, error: Exception | None):
+    """What a send came back with, handed to ``_attempt`` as if it were sending now."""
+
+    def answer() -> str:
+        if error is not None:
+            raise error
+        return provider_message_id
+
+    return answer
+
+
 def _attempt(delivery: Delivery, send, records: _SentRecords) -> Outcome:
-    """One attempt of one claimed delivery: ``send(delivery)`` returns the provider's message
-    id or raises; the outcome is recorded (a send in bulk, later, by ``records``)."""
+    """One attempt of one claimed delivery: ``send()`` returned the provider's message id or
+    raised; the outcome is recorded (a send in bulk, later, by ``records``)."""
     out_of_attempts = delivery.attempts >= _max_attempts(delivery.channel)
     try:
-        provider_message_id = send(delivery)
+        provider_message_id = send()
     except TransientFailure as failure:
         reason = failure.reason
         if out_of_attempts:
@@ -641,25 +664,50 @@ def send_deliveries(*, delivery_ids: list[int]) -> ChunkOutcome:
         else:
             to_send.append(delivery)
 
-    emails = [delivery for delivery in to_send if delivery.channel == Channel.EMAIL]
-    rendered = _rendered_emails(emails) if emails else {}
-    mail = MailSession() if emails else None
+    rendered = _rendered(to_send)
+    connections = max(1, settings.DELIVERY_SEND_CONNECTIONS)
+    idle = queue.SimpleQueue()
+    sessions = [MailSession() for _ in range(connections)]
+    for session in sessions:
+        idle.put(session)
 
     def send(delivery: Delivery) -> str:
-        if delivery.channel == Channel.SMS:
-            return _send_sms(delivery)
+        """Sends one rendered message (in a thread of the pool: no database here)."""
         message = rendered[delivery.pk]
         if isinstance(message, Exception):
             raise message
-        return _send_email(message, delivery, mail)
+        if delivery.channel == Channel.SMS:
+            return _send_sms(message, delivery)
+        session = idle.get()
+        try:
+            return _send_email(message, delivery, session)
+        finally:
+            idle.put(session)
+
+    def sent_or_error(delivery: Delivery) -> tuple[str | None, Exception | None]:
+        try:
+            return send(delivery), None
+        except Exception as error:  # noqa: BLE001 - handed to _attempt, which sorts it
+            return None, error
 
     records = _SentRecords()
     try:
-        for delivery in to_send:
-            result.outcomes[delivery.pk] = _attempt(delivery, send, records)
+        # In groups of DELIVERY_RECORD_EVERY: each group's messages leave side by side over
+        # the chunk's connections (a message mostly waits for the server's answers), then
+        # the group is recorded, so a kill never leaves more than one group unrecorded.
+        with ThreadPoolExecutor(max_workers=connections) as pool:
+            for group in _groups(to_send, settings.DELIVERY_RECORD_EVERY):
+                answers = (
+                    pool.map(sent_or_error, group) if connections > 1 else map(sent_or_error, group)
+                )
+                for delivery, (provider_message_id, error) in zip(group, answers, strict=True):
+                    result.outcomes[delivery.pk] = _attempt(
+                        delivery, _answer(provider_message_id, error), records
+                    )
+                records.flush()
     finally:
-        if mail is not None:
-            mail.close()
+        for session in sessions:
+            session.close()
         records.flush()
     return result
 

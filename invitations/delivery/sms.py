@@ -9,6 +9,7 @@ again), ``SmsRejected`` (Twilio refused it for good, e.g. an invalid number) and
 ``SmsOutcomeUnknown`` (it may have left: a timeout, a dropped connection or a 5xx).
 """
 
+import threading
 from dataclasses import dataclass
 
 import requests
@@ -77,15 +78,17 @@ def status_callback_url(*, delivery_id: int) -> str:
     return settings.SITE_URL + reverse("webhooks:twilio-delivery-status", args=[delivery_id])
 
 
-_clients: dict[tuple, Client] = {}
+_local = threading.local()
 
 
 def twilio_client() -> Client:
-    """The worker process's Twilio client, made once per process (and per configuration):
-    its HTTP session keeps the connection to Twilio open from one message to the next.
+    """This thread's Twilio client, made once per thread of the worker process (and per
+    configuration): its HTTP session keeps the connection to Twilio open from one message
+    to the next.
 
-    A prefork worker makes it in each child after the fork, so no connection is shared
-    between processes; a child sends one message at a time, so none between threads either.
+    A prefork worker makes them in each child after the fork, so no connection is shared
+    between processes; a chunk's sending threads have one each, since an HTTP session is
+    not to be shared between threads.
     """
     key = (
         settings.TWILIO_ACCOUNT_SID,
@@ -93,14 +96,15 @@ def twilio_client() -> Client:
         settings.TWILIO_API_BASE_URL,
         settings.TWILIO_TIMEOUT,
     )
-    client = _clients.get(key)
+    clients = _local.__dict__.setdefault("clients", {})
+    client = clients.get(key)
     if client is None:
         http_client = RedirectingHttpClient(
             base_url=settings.TWILIO_API_BASE_URL, timeout=settings.TWILIO_TIMEOUT
         )
         client = Client(key[0], key[1], http_client=http_client)
-        _clients.clear()
-        _clients[key] = client
+        clients.clear()
+        clients[key] = client
     return client
 
 
