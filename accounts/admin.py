@@ -1,7 +1,18 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from privacy.services import erase_client_user, export_client_user
 
 from .models import User
 
@@ -61,9 +72,62 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
     list_select_related = ("firm_membership__firm",)
+    actions = ["export_personal_data", "erase_personal_data"]
 
     @admin.display(description=_("byrå"), ordering="firm_membership__firm__name")
     def firm(self, user):
         # Client users have no firm membership; select_related cached its absence.
         membership = getattr(user, "firm_membership", None)
         return membership.firm if membership else "–"
+
+    @admin.action(description=_("Exportera personuppgifter (JSON)"))
+    def export_personal_data(self, request, queryset):
+        exported = {}
+        for user in queryset.order_by("username"):
+            try:
+                exported[user.username] = export_client_user(user=user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+        response = HttpResponse(
+            json.dumps(exported, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="personuppgifter.json"'
+        return response
+
+    @admin.action(description=_("Radera personuppgifter (anonymisera)"))
+    def erase_personal_data(self, request, queryset):
+        """Asks first, on a page of its own; then anonymises each selected client user."""
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/accounts/user/erase_personal_data.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Radera personuppgifter"),
+                    "users": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        erased = 0
+        for user in queryset:
+            try:
+                erase_client_user(user=user, now=timezone.now())
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d klientanvändare är anonymiserad.",
+                    "%(count)d klientanvändare är anonymiserade.",
+                    erased,
+                )
+                % {"count": erased},
+                messages.SUCCESS,
+            )
+        return None

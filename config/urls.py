@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from bureau import views as bureau_views
+from operations.health import healthz
 
 urlpatterns = [
     path("", bureau_views.home, name="home"),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("underlag/", include("documents.urls")),
     path("webhooks/", include("invitations.delivery.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers: 200 "ok" or 503, unauthenticated, revealing nothing else.
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

@@ -79,7 +79,8 @@ def _ensure_accountant(*, username, full_name, email, firm, role, password_hash,
 def seed_demo_firm(*, password: str) -> DemoSeedResult:
     """Makes sure the demo firm exists as `make run` describes it, and nothing more.
 
-    The firm "Demobyrån Redovisning AB"; accountants ``demo`` (firm administrator) and
+    The firm "Demobyrån Redovisning AB"; accountants ``demo`` (firm administrator, and
+    staff, so that it may open the local outbox) and
     ``demo2`` (member) with ``password``; 200 client companies with valid organisation
     numbers; ``demo`` system administrator on all but every 7th, ``demo2`` on every 4th;
     30 clients with one client user each (``demo.klient1`` ..., same password). Idempotent:
@@ -109,6 +110,8 @@ def seed_demo_firm(*, password: str) -> DemoSeedResult:
         password=password,
     )
     accountants = {"demo": demo, "demo2": demo2}
+    # The local outbox (/utveckling/utkorg/, DEBUG only) is for staff: demo may open it.
+    User.objects.filter(pk=demo.pk, is_staff=False).update(is_staff=True)
 
     wanted = {demo_client(index)[1]: index for index in range(DEMO_CLIENT_COUNT)}
     existing = set(

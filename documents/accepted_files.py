@@ -4,6 +4,9 @@ The name a file arrives with proves nothing (a renamed .exe is still an .exe), s
 is read from the file's first bytes with ``filetype``; the stored content type is that one.
 """
 
+import unicodedata
+from pathlib import PurePosixPath
+
 import filetype
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -14,6 +17,14 @@ ACCEPTED_TYPES = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
     "image/heic": "HEIC",
+}
+# The one extension a document of each type is stored and served under, whatever it was
+# called when it arrived: a PDF named faktura.html downloads as faktura.pdf.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
 }
 # For the file picker only; the server decides by content.
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.heic," + ",".join(ACCEPTED_TYPES)
@@ -30,6 +41,28 @@ def sniffed_content_type(upload) -> str | None:
     if kind is None or kind.mime not in ACCEPTED_TYPES:
         return None
     return kind.mime
+
+
+def display_name(name: str) -> str:
+    """The name a file arrived with, made safe to show: no folders, no control or format
+    characters (a right-to-left override can make "fdp.exe" read as "exe.pdf"), no
+    surrounding dots or spaces, at most 255 characters."""
+    name = PurePosixPath(name.replace("\\", "/")).name
+    name = "".join(
+        " " if unicodedata.category(character) in {"Cc", "Zl", "Zp"} else character
+        for character in name
+        if unicodedata.category(character) != "Cf"
+    )
+    name = " ".join(name.split()).strip(". ")
+    return name[:255] or "underlag"
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The file name a document is served under: its display name's stem with the
+    extension of the type found in its content, never the one it arrived with."""
+    stem = PurePosixPath(display_name(name)).stem.strip(". ") or "underlag"
+    extension = EXTENSIONS[content_type]
+    return stem[: 255 - len(extension)] + extension
 
 
 def problems_with(upload) -> list[str]:

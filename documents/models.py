@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .accepted_files import EXTENSIONS
+
 
 class DocumentStatus(models.TextChoices):
     RECEIVED = "received", _("Mottaget")
@@ -9,8 +11,10 @@ class DocumentStatus(models.TextChoices):
 
 
 def document_upload_to(document, filename):
-    # The stored name is not the uploaded one: it never leaks into a URL and never collides.
-    return f"underlag/{document.client_id}/{document.stored_token}"
+    # The stored name is not the uploaded one: it never leaks into a URL and never collides,
+    # and its extension is that of the type found in the content, never the sender's.
+    extension = EXTENSIONS.get(document.content_type, "")
+    return f"underlag/{document.client_id}/{document.stored_token}{extension}"
 
 
 class Document(models.Model):
@@ -22,9 +26,12 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("klient"),
     )
+    # The firm's record outlives the person: deleting a user keeps what they sent (the client
+    # company's bookkeeping), without the sender. Erasing one (privacy.services) keeps the row.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name=_("inskickat av"),
     )

@@ -2,7 +2,6 @@
 
 import secrets
 from datetime import datetime
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,7 +13,12 @@ from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
 from clients.selectors import accountant_has_right
 
-from .accepted_files import MAX_FILES_PER_SUBMISSION, problems_with, sniffed_content_type
+from .accepted_files import (
+    MAX_FILES_PER_SUBMISSION,
+    display_name,
+    problems_with,
+    sniffed_content_type,
+)
 from .models import Document, DocumentStatus
 
 
@@ -25,7 +29,8 @@ def submit_documents(
 
     Guarantees: ``uploader`` is one of the client's own users (else PermissionDenied); the
     whole submission is checked first (type by content, size, count) and a ValidationError
-    lists each bad file; files go through Django's storage under an unguessable name, and
+    lists each bad file; files go through Django's storage under an unguessable name whose
+    extension is the detected type's (the sender's name is kept, sanitised, for display), and
     if anything fails after the first write, the files already written are deleted again.
     """
     if not ClientMembership.objects.filter(user=uploader, client=client).exists():
@@ -52,7 +57,7 @@ def submit_documents(
                 client=client,
                 uploaded_by=uploader,
                 stored_token=secrets.token_urlsafe(24),
-                original_name=PurePath(upload.name).name[:255],
+                original_name=display_name(upload.name),
                 content_type=sniffed_content_type(upload),
                 size=upload.size,
                 comment=comment.strip(),

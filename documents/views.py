@@ -16,6 +16,7 @@ from bureau.models import FirmMembership
 from bureau.navigation import redirect_back
 
 from . import selectors, services
+from .accepted_files import download_name
 from .forms import FirmDocumentsFilter, SubmissionForm
 
 FIRM_PAGE_SIZE = 50
@@ -107,7 +108,9 @@ def mark_handled(request, pk):
 def download(request, pk):
     """The file itself, only for the client's users and the firm's accountants with a right.
 
-    Served as an attachment with the content type found at upload, never from a public URL.
+    Served as an attachment with the content type found at upload, under a name with that
+    type's extension (a PDF sent as faktura.html downloads as faktura.pdf), never from a
+    public URL.
     """
     document = selectors.document_for_download(user=request.user, pk=pk)
     if document is None:
@@ -115,6 +118,6 @@ def download(request, pk):
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.content_type),
         content_type=document.content_type,
     )

@@ -18,8 +18,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from bureau.models import FirmMembership, FirmRole
 from clients.models import ClientCompany, ClientMembership
 from clients.selectors import (
+    accountant_has_right,
     accountant_is_system_admin,
     clients_administered_by,
     clients_awaiting_users,
@@ -35,15 +37,30 @@ from .models import (
     InvitationStatus,
 )
 
+# --- Who sees an invitation's people (issue 12) -----------------------------------------------
+
+
+def visible_to(accountant, *, firm) -> Q:
+    """The invitations whose people (name, e-mail, mobile) ``accountant`` may see: those on
+    clients they hold a right on, and every one of the firm for its administrators. The rule
+    underlag follow. A condition for ``filter()``: two EXISTS, no query of its own."""
+    is_firm_administrator = Exists(
+        FirmMembership.objects.filter(firm=firm, user=accountant, role=FirmRole.ADMIN)
+    )
+    return is_firm_administrator | accountant_has_right(accountant, client="client")
+
+
 # --- One invitation and its audit trail (issue 5) --------------------------------------------
 
 
 def invitation_with_trail(*, accountant, firm, pk: int) -> Invitation:
     """One invitation of ``firm`` with its deliveries and events (actors loaded) and
     ``can_manage``: whether ``accountant`` may resend or revoke it. Three queries; raises
-    ``Invitation.DoesNotExist`` for another firm's invitation."""
+    ``Invitation.DoesNotExist`` for another firm's invitation, or one ``accountant`` may not
+    see (``visible_to``)."""
     return (
         Invitation.objects.filter(client__firm=firm)
+        .filter(visible_to(accountant, firm=firm))
         .select_related("user", "client", "invited_by", "batch")
         .annotate(can_manage=accountant_is_system_admin(accountant, client="client"))
         .prefetch_related(
@@ -78,11 +95,12 @@ def invitation_status_filter(status: str, *, now) -> Q:
     }[status]
 
 
-def invitation_status_counts(*, firm) -> dict[str, int]:
-    """How many of the firm's invitations are pending, expired, accepted, revoked. One
-    query."""
+def invitation_status_counts(*, firm, accountant) -> dict[str, int]:
+    """How many of the firm's invitations ``accountant`` may see are pending, expired,
+    accepted, revoked. One query."""
     now = timezone.now()
-    return Invitation.objects.filter(client__firm=firm).aggregate(
+    invitations = Invitation.objects.filter(client__firm=firm)
+    return invitations.filter(visible_to(accountant, firm=firm)).aggregate(
         **{
             status: Count("pk", filter=invitation_status_filter(status, now=now))
             for status in INVITATION_STATUS_FILTERS
@@ -251,12 +269,17 @@ def client_users_awaiting_invitation(
     return queryset
 
 
-def batch_with_invitations(*, firm, pk: int) -> InvitationBatch | None:
-    """One batch of ``firm`` with its invitations, their users, clients and deliveries.
+def batch_with_invitations(*, firm, pk: int, accountant) -> InvitationBatch | None:
+    """One batch of ``firm`` with the invitations ``accountant`` may see (``visible_to``),
+    their users, clients and deliveries.
 
     Three queries whatever the size of the batch.
     """
-    invitations = Invitation.objects.select_related("user", "client").order_by("client__name", "id")
+    invitations = (
+        Invitation.objects.filter(visible_to(accountant, firm=firm))
+        .select_related("user", "client")
+        .order_by("client__name", "id")
+    )
     return (
         InvitationBatch.objects.filter(firm=firm, pk=pk)
         .select_related("created_by")
@@ -284,20 +307,22 @@ def invitations_overview(
     firm,
     delivery_status: str | None = None,
     invitation_status: str | None = None,
-    accountant=None,
+    accountant,
 ) -> QuerySet[Invitation]:
-    """The firm's invitations, newest first, with user, client and inviter loaded.
+    """The firm's invitations that ``accountant`` may see (``visible_to``), newest first,
+    with user, client and inviter loaded.
 
     Each carries ``email_status`` and ``sms_status`` (its newest delivery per channel; None
     without one) and ``deliveries_newest_first`` (prefetched). ``delivery_status`` keeps
     those whose newest e-mail or SMS has that status; ``invitation_status`` keeps one of
-    pending, expired, accepted, revoked (see ``invitation_status_filter``). With
-    ``accountant``, each carries ``can_manage``: whether they may resend or revoke it. Each
+    pending, expired, accepted, revoked (see ``invitation_status_filter``). Each carries
+    ``can_manage``: whether ``accountant`` may resend or revoke it. Each
     carries ``latest_event_kind`` (a "renewal_requested" there is an open request for a new
     link). Two queries for any page size.
     """
     queryset = (
         Invitation.objects.filter(client__firm=firm)
+        .filter(visible_to(accountant, firm=firm))
         .select_related("user", "client", "invited_by")
         .annotate(
             email_status=_latest_delivery_status("email"),
@@ -323,10 +348,12 @@ def invitations_overview(
     return queryset.annotate(latest_event_kind=_latest_event_kind())
 
 
-def delivery_status_counts(*, firm) -> dict[str, int]:
-    """How many of the firm's deliveries (the newest per invitation and channel) are in each
-    status, plus ``invitations``: the number of invitations. One query."""
-    queryset = Invitation.objects.filter(client__firm=firm).annotate(
+def delivery_status_counts(*, firm, accountant) -> dict[str, int]:
+    """How many deliveries (the newest per invitation and channel) of the firm's invitations
+    ``accountant`` may see are in each status, plus ``invitations``: the number of those
+    invitations. One query."""
+    invitations = Invitation.objects.filter(client__firm=firm)
+    queryset = invitations.filter(visible_to(accountant, firm=firm)).annotate(
         email_status=_latest_delivery_status("email"),
         sms_status=_latest_delivery_status("sms"),
     )

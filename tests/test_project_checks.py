@@ -1,12 +1,15 @@
 """The project's own health: deploy checks clean, migrations in step with the models."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from operations.checks import SAMPLE_SECRET_KEYS, is_sample_key, secret_key_is_not_a_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +27,9 @@ PRODUCTION_ENVIRONMENT = {
 }
 
 
-def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
+def production_environment(**overrides: str | None) -> dict[str, str]:
+    """This process's environment with PRODUCTION_ENVIRONMENT and ``overrides`` (None
+    removes a variable)."""
     # The browser tests' async-unsafe switch is for tests only; the deploy check rightly refuses it.
     environment = {
         key: value
@@ -34,14 +39,36 @@ def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     for key, value in {**PRODUCTION_ENVIRONMENT, **overrides}.items():
         if value is not None:
             environment[key] = value
+    return environment
+
+
+def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=environment,
+        env=production_environment(**overrides),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def production_setting(name: str, **overrides: str | None) -> str:
+    """repr() of one setting as production reads it from PRODUCTION_ENVIRONMENT + overrides."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print(repr(getattr(settings, {name!r}, None)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_environment(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 def test_production_settings_pass_the_deploy_checks():
@@ -71,3 +98,50 @@ def test_twilio_credentials_without_a_sender_are_an_error():
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLE_SECRET_KEYS))
+def test_the_deploy_check_refuses_every_sample_secret_key_of_the_repository(key):
+    """Review finding 8: compose's default key passed `check --deploy`."""
+    result = deploy_check(SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "operations.E001" in result.stderr + result.stdout
+
+
+def test_the_samples_listed_are_the_ones_the_repository_shows():
+    shown = {
+        "config/settings/base.py": r'"SECRET_KEY", default="([^"]+)"',
+        "config/settings/test.py": r'SECRET_KEY = "([^"]+)"',
+        ".env.example": r"^SECRET_KEY=(.+)$",
+        "Dockerfile": r"SECRET_KEY=(\S+)",
+    }
+    for path, pattern in shown.items():
+        match = re.search(pattern, (ROOT / path).read_text(), re.MULTILINE)
+        assert match and is_sample_key(match.group(1)), path
+
+
+def test_a_sample_key_among_the_fallbacks_is_refused_too(settings):
+    settings.SECRET_KEY = "a-key-of-our-own-" + "k" * 40
+    settings.SECRET_KEY_FALLBACKS = ["change-me-to-50-random-characters"]
+    assert [error.id for error in secret_key_is_not_a_sample(None)] == ["operations.E001"]
+    settings.SECRET_KEY_FALLBACKS = []
+    assert secret_key_is_not_a_sample(None) == []
+
+
+def test_the_proxy_header_is_believed_only_when_the_deployment_says_so():
+    """Review finding 10: X-Forwarded-Proto was trusted always."""
+    assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"
+    assert production_setting("SECURE_PROXY_SSL_HEADER", BEHIND_TLS_PROXY="false") == "None"
+    assert production_setting("SECURE_PROXY_SSL_HEADER", BEHIND_TLS_PROXY="true") == repr(
+        ("HTTP_X_FORWARDED_PROTO", "https")
+    )
+
+
+def test_production_on_shared_object_storage_passes_the_deploy_checks_too():
+    result = deploy_check(
+        FILE_STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        FILE_STORAGE_OPTIONS='{"bucket_name": "underlag", "endpoint_url": "http://minio:9000"}',
+        BEHIND_TLS_PROXY="true",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -40,11 +41,18 @@ INSTALLED_APPS = [
     "invitations",
     "documents",
     "demo",
+    "operations",
+    "privacy",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,7 +60,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.idle_timeout.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +98,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes' backend first: it refuses a locked-out username or address before any
+# password is checked (see "Sign-in throttling" below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -246,4 +263,80 @@ LOGGING = {
         # The Twilio SDK logs every request, its number and text included, at INFO.
         "twilio.http_client": {"level": "WARNING"},
     },
+}
+
+# --- Sign-in throttling (django-axes) ----------------------------------------------------------
+# /logga-in/ and /admin/login/ (and any sign-in that calls authenticate with the request):
+# after LOGIN_FAILURE_LIMIT failed passwords for one username (any case), or from one address,
+# within LOGIN_LOCKOUT_MINUTES, further sign-ins are refused with a 429 page until that much
+# time has passed without a new failure. Operators unlock with `manage.py axes_reset_username
+# NAME` / `axes_reset_ip ADDRESS` or by deleting the row under "Access attempts" in the admin.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.login_throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not recorded: the portal keeps no log of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Response headers and sessions -------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from the
+# portal's own origin only; no inline script, no handler attributes (static/js/ has them all).
+# Style attributes are allowed (style-src-attr) for the widths of "Införande"'s bars; they
+# cannot run code, and images from elsewhere stay blocked.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the browser features the portal uses (the
+# camera and passkeys of the client's app, on its own origin) and none other.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "usb": [],
+}
+# Accountants and staff are signed out after this long without a request (their sessions see
+# every client); client users keep a session of SESSION_COOKIE_AGE on their phones.
+ACCOUNTANT_IDLE_TIMEOUT = timedelta(minutes=env.int("ACCOUNTANT_IDLE_MINUTES", default=30))
+SESSION_COOKIE_AGE = int(timedelta(days=env.int("SESSION_DAYS", default=14)).total_seconds())
+
+# --- Personal data -----------------------------------------------------------------------------
+# Erasing a client user (manage.py erase_personal_data, or the admin's action) deletes the
+# underlag they sent longer ago than this; younger ones are the client's bookkeeping, which
+# the firm must keep (Bokföringslagen: seven years), and stay without the sender's name.
+PERSONAL_DATA_DOCUMENT_RETENTION_YEARS = env.int(
+    "PERSONAL_DATA_DOCUMENT_RETENTION_YEARS", default=7
+)
+# Expired sessions go nightly: the wizard's drafts in them hold names, e-mails and mobiles.
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "privacy.tasks.clear_expired_sessions",
+    "schedule": crontab(hour=3, minute=40),
 }

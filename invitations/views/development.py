@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from ..delivery.outbox import outbox_entries
@@ -11,9 +11,11 @@ from ..delivery.outbox import outbox_entries
 _LINKS_IN_NEW_TAB = '<base target="_blank">'
 
 
-@login_not_required
 def outbox(request):
-    # Public on purpose: the person following an invitation link is not logged in.
+    # It lists every firm's live invitation links: staff only, even in a DEBUG run (the
+    # login itself is required by LoginRequiredMiddleware).
+    if not request.user.is_staff:
+        raise PermissionDenied
     entries = [
         replace(entry, html=entry.html.replace("<head>", "<head>" + _LINKS_IN_NEW_TAB, 1))
         if entry.html

@@ -16,8 +16,8 @@ def _newest(invitation, channel):
     return next((d for d in invitation.deliveries_newest_first if d.channel == channel), None)
 
 
-def _invitation_status_counts(firm) -> list[tuple[str, str, int]]:
-    counts = selectors.invitation_status_counts(firm=firm)
+def _invitation_status_counts(firm, accountant) -> list[tuple[str, str, int]]:
+    counts = selectors.invitation_status_counts(firm=firm, accountant=accountant)
     labels = {
         "pending": InvitationStatus.PENDING.label,
         "expired": _("Utgången"),
@@ -45,7 +45,7 @@ def overview(request):
     for invitation in page:
         invitation.newest_email = _newest(invitation, Channel.EMAIL)
         invitation.newest_sms = _newest(invitation, Channel.SMS)
-    counts = selectors.delivery_status_counts(firm=request.firm)
+    counts = selectors.delivery_status_counts(firm=request.firm, accountant=request.user)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -60,7 +60,7 @@ def overview(request):
             "delivery_statuses": DeliveryStatus.choices,
             "delivery_status": delivery_status,
             "invitation_status": invitation_status,
-            "invitation_status_counts": _invitation_status_counts(request.firm),
+            "invitation_status_counts": _invitation_status_counts(request.firm, request.user),
             "query_without_page": query.urlencode(),
         },
     )

@@ -583,7 +583,7 @@ def existing_review(request, key, draft: WizardDraft):
 @accountant_required
 def batch_result(request, pk):
     """What one submission created: each user, their client and the channels used."""
-    batch = selectors.batch_with_invitations(firm=request.firm, pk=pk)
+    batch = selectors.batch_with_invitations(firm=request.firm, pk=pk, accountant=request.user)
     if batch is None:
         raise Http404
     invitations = list(batch.invitations.all())

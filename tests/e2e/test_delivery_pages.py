@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bureau.models import FirmRole
 from invitations.tasks import send_delivery
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
-from tests.e2e.browser import log_in, snapshot
+from tests.e2e.browser import log_in, snapshot, wait_until_enhanced
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_server):
     firm = FirmFactory(name="Byrå Ekonomi AB")
-    karin = AccountantFactory(firm_membership__firm=firm, full_name="Karin Konsult")
+    karin = AccountantFactory(
+        firm_membership__firm=firm, firm_membership__role=FirmRole.ADMIN, full_name="Karin Konsult"
+    )
     people = [
         ("Anna Ek", "Alfa Bygg AB", "delivered", "sent", ""),
         (
@@ -64,6 +67,7 @@ def test_the_overview_shows_each_delivery_and_filters_by_status(page, live_serve
     expect(page.get_by_text("No such user")).to_be_visible()
     snapshot(page, "delivery-overview")
 
+    wait_until_enhanced(page, "#invitation-filters")
     page.get_by_label("Utskickets status").select_option("failed")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody tr")).to_contain_text("Bo Berg")
@@ -91,6 +95,7 @@ def test_the_local_outbox_lists_messages_and_its_link_opens_the_invitation(
             DeliveryFactory(invitation=invitation, channel=channel, recipient=recipient).pk
         )
 
+    log_in(page, live_server, UserFactory(is_staff=True))
     page.goto(f"{live_server.url}/utveckling/utkorg/")
 
     expect(page.get_by_role("heading", name="Utkorg")).to_be_visible()

@@ -13,6 +13,7 @@ def test_every_scheduled_task_is_registered_with_the_worker():
     assert scheduled == {
         "invitations.tasks.sweep_pending_deliveries",
         "invitations.tasks.send_invitation_reminders",
+        "privacy.tasks.clear_expired_sessions",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
 

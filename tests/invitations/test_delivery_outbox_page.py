@@ -5,6 +5,8 @@ from django.urls import NoReverseMatch, reverse
 
 from invitations.services import invitation_link
 from invitations.tasks import send_delivery
+from tests.accounts.factories import UserFactory
+from tests.bureau.factories import AccountantFactory
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,8 @@ def test_lists_email_and_sms_newest_first_with_clickable_links(client, local_out
     send_delivery.delay(email.pk)
     send_delivery.delay(sms.pk)
 
-    response = client.get("/utveckling/utkorg/")  # not logged in: the invitee follows links
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get("/utveckling/utkorg/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -48,4 +51,21 @@ def test_lists_email_and_sms_newest_first_with_clickable_links(client, local_out
 
 @pytest.mark.urls("tests.invitations.development_urlconf")
 def test_an_empty_outbox_says_so(client, local_outbox):
+    client.force_login(UserFactory(is_staff=True))
     assert "Utkorgen är tom." in client.get("/utveckling/utkorg/").content.decode()
+
+
+@pytest.mark.urls("tests.invitations.development_urlconf")
+def test_the_outbox_needs_a_logged_in_staff_user(client, local_outbox):
+    """Review finding 10: it listed every firm's live links to anyone without login."""
+    invitation = InvitationFactory()
+    send_delivery.delay(DeliveryFactory(invitation=invitation).pk)
+    link = invitation_link(invitation)
+
+    anonymous = client.get("/utveckling/utkorg/")
+    client.force_login(AccountantFactory())
+    accountant = client.get("/utveckling/utkorg/")
+
+    assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
+    assert accountant.status_code == 403
+    assert link not in anonymous.content.decode() + accountant.content.decode()

@@ -6,12 +6,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.models import FirmRole
 from tests.accounts.factories import UserFactory
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/inbjudningar/"
+
+
+@pytest.fixture(autouse=True)
+def accountant_is_firm_administrator(accountant):
+    """These tests are about deliveries: the accountant sees every invitation of the firm
+    (which people an accountant sees is tested in test_invitation_visibility.py)."""
+    accountant.firm_membership.role = FirmRole.ADMIN
+    accountant.firm_membership.save()
 
 
 def _invitation(firm, *, email_status="sent", sms_status=None, **kwargs):
