@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-byra-2026
 
-.PHONY: run test install services lint worker beat messages clean
+.PHONY: run test install services lint worker beat messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,9 +38,18 @@ messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+## Every benchmark on PostgreSQL and Redis, then one table: figure, target, reference, ratio.
+## BENCH_DATABASE_URL and BENCH_BROKER_URL (its Redis database is flushed) say where.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/byraportalen_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/7
+bench: install
+	scripts/ensure_test_services.sh
+	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' BENCH_BROKER_URL='$(BENCH_BROKER_URL)' \
+		$(PY) benchmarks/run_all.py
+
 ## A Celery worker and scheduler for a run with a broker (CELERY_BROKER_URL set).
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker --pool=prefork -c 2 -Q celery,email,sms -l info
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info

@@ -26,6 +26,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from benchmarks.report import report  # noqa: E402
 from bureau.models import Firm  # noqa: E402
 from bureau.organisation_numbers import with_check_digit  # noqa: E402
 
@@ -61,6 +62,7 @@ def main():
                     f"{label}: {elapsed:.2f} s, {rows / elapsed:,.0f} rader/s, "
                     f"{len(queries)} frågor. {summary}"
                 )
+                report(f"import_clients, {rows:,} lines, {label}", elapsed, "s")
     finally:
         firm.delete()
 

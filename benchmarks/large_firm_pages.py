@@ -30,6 +30,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from benchmarks.report import report  # noqa: E402
 from bureau.models import Firm, FirmMembership  # noqa: E402
 from bureau.organisation_numbers import with_check_digit  # noqa: E402
 from clients.models import ClientCompany, ClientMembership, ClientRight  # noqa: E402
@@ -74,6 +75,7 @@ def measure(label: str, runs: int, action) -> None:
         f"{label:<48} median {statistics.median(times):7.1f} ms "
         f"(min {min(times):6.1f}, max {max(times):6.1f}), {queries} frågor"
     )
+    report(f"Large firm: {label}", statistics.median(times), f"ms, {queries} queries")
 
 
 def get(http: Client, url: str) -> None:

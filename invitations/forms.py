@@ -13,6 +13,14 @@ from .models import BatchKind
 from .usernames import normalise_username, suggest_usernames, validate_username
 
 ROW_FIELDS = ("full_name", "email", "mobile", "username", "language")
+# The key, in a draft's row, of the row as the review cleaned it, with the values it was
+# typed as: the submit takes it as it is while those values have not changed.
+REVIEWED = "reviewed"
+
+
+def _as_typed(values: dict) -> list[str]:
+    return [str(values.get(field, "")) for field in ROW_FIELDS]
+
 
 _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -129,18 +137,38 @@ class NewUsersBatch:
     def marked_ids(self) -> list[int]:
         return [client_id for client_id, values in self.draft_rows.items() if values.get("marked")]
 
-    def is_valid(self) -> bool:
+    def is_valid(self, *, final: bool = False) -> bool:
         """Checks every marked row at once: the shape of each field, and the business rules
         (e-mail addresses and usernames taken or repeated, the clients' state) for every row
-        whose shape is right, so that one "Granska" names every error of the batch."""
+        whose shape is right, so that one "Granska" names every error of the batch.
+
+        ``final``: the rows as the review showed them, about to be written by
+        ``services.invite_new_users``, which checks the business rules again under lock and
+        names every row that fails them. Only the shape is checked here then (and a username
+        suggested where a row has none), so the submit does not ask the database twice; a
+        row whose values are still exactly those that passed the review is taken as the
+        review cleaned it (kept in the draft, on the server) without being parsed again.
+        """
         self.errors = {}
         self._forms = {}
+        self._reviewed = []
         marked = self.marked_ids
         if not marked:
             self._add(services.BATCH, "rows", _("Markera minst en rad att bjuda in."))
             return False
         if len(marked) > settings.INVITATION_BATCH_MAX_ROWS:
             self._add(services.BATCH, "rows", services.too_many_rows_error(len(marked)))
+        if final and not self.errors:
+            reviewed = [self.draft_rows[client_id].get(REVIEWED) for client_id in marked]
+            if all(
+                row and row["as_typed"] == _as_typed(self.draft_rows[client_id])
+                for client_id, row in zip(marked, reviewed, strict=True)
+            ):
+                self._reviewed = [
+                    services.NewUserRow(client_id=client_id, **row["row"])
+                    for client_id, row in zip(marked, reviewed, strict=True)
+                ]
+                return True
         for client_id in marked:
             values = self.draft_rows[client_id]
             form = NewUserRowForm(data={field: values.get(field, "") for field in ROW_FIELDS})
@@ -149,6 +177,10 @@ class NewUsersBatch:
             for field, messages in form.errors.items():
                 for message in messages:
                     self._add(client_id, field, message)
+        if final:
+            if any(not self.draft_rows[client_id].get("username") for client_id in marked):
+                self._suggest_usernames()
+            return not self.errors
         self._suggest_usernames()
         self.clients = {
             client.pk: client
@@ -169,6 +201,12 @@ class NewUsersBatch:
                 for field, messages in fields.items():
                     for message in messages:
                         self._add(key, field, message)
+        if not self.errors:
+            for row in self._rows(only_valid=False):
+                values = self.draft_rows[row.client_id]
+                row_values = {f: getattr(row, f) for f in ("full_name", "email", "username")}
+                row_values |= {"mobile": row.mobile, "language": row.language}
+                values[REVIEWED] = {"as_typed": _as_typed(values), "row": row_values}
         return not self.errors
 
     def _suggest_usernames(self) -> None:
@@ -201,7 +239,7 @@ class NewUsersBatch:
 
     def rows(self) -> list[services.NewUserRow]:
         """The rows to write; only meaningful once ``is_valid()`` returned True."""
-        return self._rows(only_valid=False)
+        return self._reviewed or self._rows(only_valid=False)
 
     def _rows(self, *, only_valid: bool) -> list[services.NewUserRow]:
         rows = []

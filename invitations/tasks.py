@@ -13,6 +13,8 @@ from .delivery.tasks import (
     dispatch_deliveries,
     notify_renewal_requested,
     send_delivery,
+    send_email_deliveries,
+    send_sms_deliveries,
     sweep_pending_deliveries,
 )
 
@@ -20,7 +22,9 @@ __all__ = [
     "dispatch_deliveries",
     "notify_renewal_requested",
     "send_delivery",
+    "send_email_deliveries",
     "send_invitation_reminders",
+    "send_sms_deliveries",
     "sweep_pending_deliveries",
 ]
 

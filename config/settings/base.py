@@ -10,6 +10,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -188,6 +189,14 @@ DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=3
 DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=1800)
 # A delivery "sending" this long belongs to a dead worker: e-mail is tried again, SMS "unknown".
 DELIVERY_STUCK_AFTER = timedelta(minutes=env.int("DELIVERY_STUCK_AFTER_MINUTES", default=15))
+# One task sends a chunk of this many deliveries of one channel (one claim, one SMTP connection,
+# outcomes recorded in bulk every DELIVERY_RECORD_EVERY sends: the most a worker killed
+# mid-chunk can have sent without recording, so the most a kill can send twice).
+DELIVERY_CHUNK_SIZE = env.int("DELIVERY_CHUNK_SIZE", default=20)
+DELIVERY_RECORD_EVERY = env.int("DELIVERY_RECORD_EVERY", default=10)
+# A chunk's messages leave side by side over this many connections (SMTP, or Twilio's HTTP),
+# each in a thread of its own: a message mostly waits for the server's answers.
+DELIVERY_SEND_CONNECTIONS = env.int("DELIVERY_SEND_CONNECTIONS", default=4)
 
 # --- Underlag ----------------------------------------------------------------------------------
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -216,6 +225,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# E-mail and SMS have queues of their own, so that a text never waits behind a large e-mail
+# batch and a machine can run workers for one channel (`celery -A config worker -Q sms`). A
+# worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "email", "sms")]
+CELERY_TASK_ROUTES = {
+    "invitations.tasks.send_email_deliveries": {"queue": "email"},
+    "invitations.tasks.send_sms_deliveries": {"queue": "sms"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-deliveries": {
         "task": "invitations.tasks.sweep_pending_deliveries",
@@ -235,7 +253,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The Twilio SDK logs every request, its number and text included, at INFO.
+        "twilio.http_client": {"level": "WARNING"},
+    },
 }
 
 # --- Sign-in throttling (django-axes) ----------------------------------------------------------

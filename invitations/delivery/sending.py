@@ -20,8 +20,10 @@ delivery, channel, attempt and outcome in ``extra``.
 """
 
 import logging
+import queue
 import random
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,8 +33,9 @@ from anymail.exceptions import (
     AnymailRecipientsRefused,
 )
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Case, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ..models import (
@@ -132,24 +135,79 @@ def _max_attempts(channel: str) -> int:
     return settings.EMAIL_MAX_ATTEMPTS if channel == Channel.EMAIL else settings.SMS_MAX_ATTEMPTS
 
 
-def claim_delivery(*, delivery_id: int, now: datetime) -> Delivery | None:
-    """Takes the row for this worker if it is pending and due; None when there is nothing."""
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    claimed = Delivery.objects.filter(due, pk=delivery_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING,
-        attempts=F("attempts") + 1,
-        claimed_at=now,
-        status_changed_at=now,
+def chunks_by_channel(delivery_ids: list[int]) -> list[tuple[str, list[int]]]:
+    """``delivery_ids`` as chunks of at most ``DELIVERY_CHUNK_SIZE``, each of one channel, in
+    id order: one task sends a chunk (one claim, one SMTP connection, records in bulk)."""
+    size = max(1, settings.DELIVERY_CHUNK_SIZE)
+    by_channel: dict[str, list[int]] = {}
+    for pk, channel in (
+        Delivery.objects.filter(pk__in=list(delivery_ids))
+        .order_by("pk")
+        .values_list("pk", "channel")
+    ):
+        by_channel.setdefault(channel, []).append(pk)
+    return [
+        (channel, ids[start : start + size])
+        for channel, ids in sorted(by_channel.items())
+        for start in range(0, len(ids), size)
+    ]
+
+
+def claim_deliveries(*, delivery_ids: list[int], now: datetime) -> list[Delivery]:
+    """Takes those of ``delivery_ids`` that are pending and due for this worker, with one
+    UPDATE ... RETURNING; returns them loaded for sending (one more query), in id order.
+
+    Every row claimed here carries ``claimed_at = now``: the worker's claim, which its later
+    records must still match (the sweep may have taken a row back meanwhile).
+    """
+    ids = sorted({int(pk) for pk in delivery_ids})
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    column = {name: quote(Delivery._meta.get_field(name).column) for name in _CLAIM_COLUMNS}
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET "
+        f"{column['status']} = %s, {column['attempts']} = {column['attempts']} + 1, "
+        f"{column['claimed_at']} = %s, {column['status_changed_at']} = %s, "
         # A new message: an earlier attempt's id must not make its reports look wrong, and
         # its send is not recorded yet.
-        provider_message_id="",
-        sent_at=None,
+        f"{column['provider_message_id']} = '', {column['sent_at']} = NULL "
+        f"WHERE {column['id']} IN ({', '.join(['%s'] * len(ids))}) AND {column['status']} = %s "
+        f"AND ({column['next_attempt_at']} IS NULL OR {column['next_attempt_at']} <= %s) "
+        f"RETURNING {column['id']}"
     )
+    params = [DeliveryStatus.SENDING, stamp, stamp, *ids, DeliveryStatus.PENDING, stamp]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        claimed = [row[0] for row in cursor.fetchall()]
     if not claimed:
-        return None
-    return Delivery.objects.select_related(
-        "invitation__user", "invitation__client__firm", "invitation__invited_by"
-    ).get(pk=delivery_id)
+        return []
+    return list(
+        Delivery.objects.select_related(
+            "invitation__user", "invitation__client__firm", "invitation__invited_by"
+        )
+        .filter(pk__in=claimed)
+        .order_by("pk")
+    )
+
+
+_CLAIM_COLUMNS = [
+    "id",
+    "status",
+    "attempts",
+    "claimed_at",
+    "status_changed_at",
+    "provider_message_id",
+    "sent_at",
+    "next_attempt_at",
+]
+
+
+def claim_delivery(*, delivery_id: int, now: datetime) -> Delivery | None:
+    """Takes one row for this worker if it is pending and due; None when there is nothing."""
+    claimed = claim_deliveries(delivery_ids=[delivery_id], now=now)
+    return claimed[0] if claimed else None
 
 
 def _smtp_reason(code: int, text) -> str:
@@ -158,38 +216,93 @@ def _smtp_reason(code: int, text) -> str:
     return f"SMTP {code} {text}".strip()
 
 
-def _send_email(delivery: Delivery) -> str:
-    """Sends the e-mail; returns the provider's message id. Raises one of the failures."""
-    message = messages.invitation_email(delivery)
-    # Stored before sending, so that a report naming our own Message-ID (plain SMTP, or a
-    # provider that keeps it) can never arrive before the row knows it.
-    _own_claim(delivery).update(provider_message_id=message.extra_headers["Message-ID"])
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as error:
+def _email_failure(error: Exception, delivery: Delivery) -> SendFailure | None:
+    """What a mail backend's exception says about one message; None for an unforeseen one."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _text in error.recipients.values()]
         reason = "; ".join(
             f"{address}: {_smtp_reason(code, text)}"
             for address, (code, text) in error.recipients.items()
         )
         if codes and all(400 <= code < 500 for code in codes):
-            raise TransientFailure(reason) from error
-        raise PermanentFailure(reason) from error
-    except smtplib.SMTPResponseException as error:
+            return TransientFailure(reason)
+        return PermanentFailure(reason)
+    if isinstance(error, smtplib.SMTPResponseException):
         reason = _smtp_reason(error.smtp_code, error.smtp_error)
         if 400 <= error.smtp_code < 500 or error.smtp_code < 0:
-            raise TransientFailure(reason) from error
-        raise PermanentFailure(reason) from error
-    except (AnymailRecipientsRefused, AnymailInvalidAddress) as error:
-        raise PermanentFailure(f"{error} ({delivery.recipient})") from error
-    except AnymailAPIError as error:
+            return TransientFailure(reason)
+        return PermanentFailure(reason)
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return PermanentFailure(f"{error} ({delivery.recipient})")
+    if isinstance(error, AnymailAPIError):
         status = error.status_code
         if status is None or status >= 500 or status == 429:
-            raise TransientFailure(str(error)) from error
-        raise PermanentFailure(str(error)) from error
-    except (smtplib.SMTPException, OSError) as error:
+            return TransientFailure(str(error))
+        return PermanentFailure(str(error))
+    if isinstance(error, smtplib.SMTPException | OSError):
         # No connection, a timeout, a dropped connection: nothing was accepted yet.
-        raise TransientFailure(f"{type(error).__name__}: {error}") from error
+        return TransientFailure(f"{type(error).__name__}: {error}")
+    return None
+
+
+def _connection_lost(error: Exception) -> bool:
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
+
+
+class MailSession:
+    """One connection of the mail backend for a whole chunk (SMTP: one login, one TCP
+    connection; a provider: one HTTP session), opened at the first message.
+
+    A dropped connection is opened again once for the next message; when it cannot be
+    opened, the rest of the chunk fails at once with the same transient reason instead of
+    each message waiting for its own timeout.
+    """
+
+    def __init__(self):
+        self.connection = None
+        self.is_open = False
+        self.unreachable: TransientFailure | None = None
+
+    def send(self, message, delivery: Delivery) -> None:
+        if self.unreachable is not None:
+            raise TransientFailure(self.unreachable.reason, code=self.unreachable.code)
+        if not self.is_open:
+            try:
+                # Made here, not in __init__: a misconfigured backend refuses at once, and
+                # that is each message's failure, recorded as such.
+                self.connection = self.connection or get_connection()
+                self.connection.open()
+            except Exception as error:
+                failure = _email_failure(error, delivery)
+                if failure is None:
+                    raise
+                if _connection_lost(error) or isinstance(error, smtplib.SMTPConnectError):
+                    self.unreachable = TransientFailure(failure.reason, code=failure.code)
+                raise failure from error
+            self.is_open = True
+        try:
+            self.connection.send_messages([message])
+        except Exception as error:
+            failure = _email_failure(error, delivery)
+            if failure is None:
+                raise
+            if _connection_lost(error):
+                self.close()
+            raise failure from error
+
+    def close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+                logger.debug("closing the mail connection failed", exc_info=True)
+
+
+def _send_email(message, delivery: Delivery, mail: MailSession) -> str:
+    """Sends one rendered e-mail over the chunk's connection; returns the provider's message
+    id. Raises one of the failures."""
+    mail.send(message, delivery)
     status = getattr(message, "anymail_status", None)
     if status is not None and status.status and status.status <= {"invalid", "rejected", "failed"}:
         raise PermanentFailure(f"{', '.join(sorted(status.status))}: {delivery.recipient}")
@@ -198,8 +311,7 @@ def _send_email(delivery: Delivery) -> str:
     return message.extra_headers["Message-ID"]
 
 
-def _send_sms(delivery: Delivery) -> str:
-    text = messages.invitation_sms(delivery)
+def _send_sms(text: messages.Sms, delivery: Delivery) -> str:
     try:
         return sms.send_sms(to=text.to, body=text.body, delivery_id=delivery.pk).provider_message_id
     except sms.SmsNotSent as error:
@@ -249,44 +361,81 @@ def _own_claim(delivery: Delivery) -> QuerySet:
     )
 
 
-def _record_sent(delivery: Delivery, provider_message_id: str, now: datetime) -> None:
-    """Records the send on this worker's claim, moving its status only forward.
+# --- The events a send writes into the invitation's history (the only two places) ----------
 
-    The provider may have reported "sent" or "delivered" while the row was still sending: that
-    later status stays, and the send itself (provider id, time, event) is recorded all the
-    same, unless a report has recorded it already (``sent_at``). A bounce or failure reported
-    by then is final and is left as it is.
+
+def _sent_event(delivery: Delivery, now: datetime) -> InvitationEvent:
+    return InvitationEvent(
+        invitation_id=delivery.invitation_id,
+        kind=EventKind.SENT,
+        params={
+            "channel": delivery.channel,
+            "recipient": delivery.recipient,
+            "purpose": delivery.purpose,
+        },
+        created_at=now,
+    )
+
+
+def _failed_event(delivery: Delivery, reason: Reason, now: datetime) -> InvitationEvent:
+    return InvitationEvent(
+        invitation_id=delivery.invitation_id,
+        kind=EventKind.FAILED,
+        params=reason.event_params(delivery),
+        created_at=now,
+    )
+
+
+# --- Recording outcomes --------------------------------------------------------------------
+
+
+def record_sent(sent: list[tuple[Delivery, str]], now: datetime) -> list[Delivery]:
+    """Records sends (each with the provider's message id) on this worker's claims, in one
+    transaction of four queries however many; returns the deliveries it recorded.
+
+    Status only moves forward: the provider may have reported "sent" or "delivered" while a
+    row was still sending, and that later status stays; the send itself (provider id, time,
+    event) is recorded all the same, unless a report has recorded it already (``sent_at``).
+    A bounce or failure reported by then is final and is left as it is, as is a row the
+    sweep took back from this worker.
     """
+    if not sent:
+        return []
+    claims = Q()
+    for delivery, _provider_message_id in sent:
+        claims |= Q(pk=delivery.pk, claimed_at=delivery.claimed_at)
     sending = Q(status=DeliveryStatus.SENDING)
     with transaction.atomic():
-        recorded = Delivery.objects.filter(
-            pk=delivery.pk,
-            claimed_at=delivery.claimed_at,
-            status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED],
-            sent_at__isnull=True,
-        ).update(
+        recordable = set(
+            Delivery.objects.select_for_update()
+            .filter(claims)
+            .filter(
+                status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED],
+                sent_at__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        recorded = [(d, pid) for d, pid in sent if d.pk in recordable]
+        if not recorded:
+            return []
+        Delivery.objects.filter(pk__in=recordable).update(
             status=Case(When(sending, then=Value(DeliveryStatus.SENT)), default=F("status")),
             status_changed_at=Case(When(sending, then=Value(now)), default=F("status_changed_at")),
-            provider_message_id=provider_message_id[:255],
+            provider_message_id=Case(
+                *(When(pk=d.pk, then=Value(pid[:255])) for d, pid in recorded),
+                default=F("provider_message_id"),
+            ),
             sent_at=now,
             next_attempt_at=None,
             error_code="",
             error_params={},
             last_error="",
         )
-        if not recorded:
-            return
-        Invitation.objects.filter(pk=delivery.invitation_id).update(last_sent_at=now)
-        InvitationEvent.objects.create(
-            invitation_id=delivery.invitation_id,
-            kind=EventKind.SENT,
-            params={
-                "channel": delivery.channel,
-                "recipient": delivery.recipient,
-                "purpose": delivery.purpose,
-            },
-            created_at=now,
+        Invitation.objects.filter(pk__in={d.invitation_id for d, _pid in recorded}).update(
+            last_sent_at=now
         )
+        InvitationEvent.objects.bulk_create(_sent_event(d, now) for d, _pid in recorded)
+    return [d for d, _pid in recorded]
 
 
 def _record_failed(delivery: Delivery, reason: Reason, now: datetime) -> None:
@@ -297,14 +446,8 @@ def _record_failed(delivery: Delivery, reason: Reason, now: datetime) -> None:
             next_attempt_at=None,
             status_changed_at=now,
         )
-        if not recorded:
-            return
-        InvitationEvent.objects.create(
-            invitation_id=delivery.invitation_id,
-            kind=EventKind.FAILED,
-            params=reason.event_params(delivery),
-            created_at=now,
-        )
+        if recorded:
+            _failed_event(delivery, reason, now).save()
 
 
 def _record_unknown(delivery: Delivery, reason: Reason, now: datetime) -> None:
@@ -325,19 +468,27 @@ def _record_retry(delivery: Delivery, reason: Reason, delay: float, now: datetim
     )
 
 
-def _reason_not_to_send(delivery: Delivery) -> Reason | None:
-    """Why a claimed delivery must not go out, or None when it should."""
-    invitation = delivery.invitation
-    if invitation.status != InvitationStatus.PENDING:
-        return Reason(DeliveryError.INVITATION_CLOSED, params={"status": invitation.status})
-    # A resend (or reminder) while this one still waited for a retry: both would carry the
-    # same, current link, so only the newest goes and the person gets one message.
-    newer = Delivery.objects.filter(
-        invitation_id=delivery.invitation_id, channel=delivery.channel, pk__gt=delivery.pk
-    ).exists()
-    if newer:
-        return Reason(DeliveryError.SUPERSEDED)
-    return None
+def _reasons_not_to_send(deliveries: list[Delivery]) -> dict[int, Reason]:
+    """Why claimed deliveries must not go out, by id (those that should go are left out).
+    One query however many."""
+    # A resend (or reminder) while an older one still waited for a retry: both would carry
+    # the same, current link, so only the newest goes and the person gets one message.
+    newest = {
+        (row["invitation_id"], row["channel"]): row["newest"]
+        for row in Delivery.objects.filter(invitation_id__in={d.invitation_id for d in deliveries})
+        .values("invitation_id", "channel")
+        .annotate(newest=Max("pk"))
+    }
+    reasons = {}
+    for delivery in deliveries:
+        invitation = delivery.invitation
+        if invitation.status != InvitationStatus.PENDING:
+            reasons[delivery.pk] = Reason(
+                DeliveryError.INVITATION_CLOSED, params={"status": invitation.status}
+            )
+        elif newest.get((delivery.invitation_id, delivery.channel), delivery.pk) > delivery.pk:
+            reasons[delivery.pk] = Reason(DeliveryError.SUPERSEDED)
+    return reasons
 
 
 def _give_up(
@@ -359,41 +510,109 @@ def _try_again(delivery: Delivery, recorded: Reason, delay: float, message: str,
     return Outcome(RETRY, retry_in=delay)
 
 
-def send_delivery(*, delivery_id: int) -> Outcome:
-    """Sends one delivery if it is pending and due, and records what happened.
+# --- Sending a chunk -------------------------------------------------------------------------
 
-    Guarantees: at most one worker sends a given attempt (the claim); the outcome is
-    recorded only on the row this call claimed; a transient failure leaves the row pending
-    with ``next_attempt_at`` and returns ``retry_in`` for the caller to schedule; a
-    permanent one marks it failed with the reason; an SMS that may have left is "unknown".
-    """
-    now = timezone.now()
-    delivery = claim_delivery(delivery_id=delivery_id, now=now)
-    if delivery is None:
-        logger.info(
-            "delivery %s: nothing to claim (already taken, done or not yet due)",
-            delivery_id,
-            extra={"delivery_id": delivery_id, "outcome": SKIPPED},
+
+@dataclass
+class ChunkOutcome:
+    """What one ``send_deliveries`` call did, by delivery id."""
+
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    channels: dict[int, str] = field(default_factory=dict)
+
+    def retries(self) -> dict[str, tuple[list[int], float]]:
+        """The ids to try again, by channel, with the delay after which all of them are due."""
+        due: dict[str, tuple[list[int], float]] = {}
+        for pk, outcome in self.outcomes.items():
+            if outcome.retry_in is not None:
+                ids, delay = due.get(self.channels[pk], ([], 0.0))
+                due[self.channels[pk]] = ([*ids, pk], max(delay, outcome.retry_in))
+        return due
+
+
+class _SentRecords:
+    """Sends waiting to be recorded, written in bulk every ``DELIVERY_RECORD_EVERY`` sends
+    and at the end of the chunk. A worker killed in between has sent at most that many
+    messages it did not record: the sweep sends those e-mails again (an SMS becomes
+    "unknown"), so that is the most a kill can duplicate."""
+
+    def __init__(self):
+        self.waiting: list[tuple[Delivery, str]] = []
+
+    def add(self, delivery: Delivery, provider_message_id: str) -> None:
+        self.waiting.append((delivery, provider_message_id))
+        if len(self.waiting) >= max(1, settings.DELIVERY_RECORD_EVERY):
+            self.flush()
+
+    def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        provider_message_ids = {delivery.pk: pid for delivery, pid in waiting}
+        for delivery in record_sent(waiting, timezone.now()):
+            provider_message_id = provider_message_ids[delivery.pk]
+            _log(
+                delivery,
+                SENT,
+                f"sent to {delivery.recipient} as {provider_message_id}",
+                provider_message_id=provider_message_id,
+            )
+
+
+def _rendered(deliveries: list[Delivery]) -> dict[int, object]:
+    """Each message rendered (or the exception that rendering raised), by delivery id; the
+    e-mails' own Message-IDs stored on the rows in one UPDATE before any is sent, so that a
+    report naming one (plain SMTP, or a provider that keeps it) never arrives before the row
+    knows it."""
+    rendered: dict[int, object] = {}
+    for delivery in deliveries:
+        render = (
+            messages.invitation_email
+            if delivery.channel == Channel.EMAIL
+            else (messages.invitation_sms)
         )
-        return Outcome(SKIPPED)
-
-    refused = _reason_not_to_send(delivery)
-    if refused is not None:
-        return _give_up(
-            delivery,
-            FAILED,
-            refused,
-            f"not sent: {refused.code}",
-            level=logging.INFO,
-            reason=refused.code,
+        try:
+            rendered[delivery.pk] = render(delivery)
+        except Exception as error:  # noqa: BLE001 - recorded as that delivery's failure
+            rendered[delivery.pk] = error
+    emails = {d.pk: rendered[d.pk] for d in deliveries if d.channel == Channel.EMAIL}
+    ids = {
+        pk: message.extra_headers["Message-ID"]
+        for pk, message in emails.items()
+        if not isinstance(message, Exception)
+    }
+    if ids:
+        Delivery.objects.filter(
+            pk__in=list(ids), status=DeliveryStatus.SENDING, claimed_at=deliveries[0].claimed_at
+        ).update(
+            provider_message_id=Case(
+                *(When(pk=pk, then=Value(message_id)) for pk, message_id in ids.items()),
+                default=F("provider_message_id"),
+            )
         )
+    return rendered
 
+
+def _groups(deliveries: list[Delivery], size: int) -> list[list[Delivery]]:
+    size = max(1, size)
+    return [deliveries[start : start + size] for start in range(0, len(deliveries), size)]
+
+
+def _answer(provider_message_id: str | None, error: Exception | None):
+    """What a send came back with, handed to ``_attempt`` as if it were sending now."""
+
+    def answer() -> str:
+        if error is not None:
+            raise error
+        return provider_message_id
+
+    return answer
+
+
+def _attempt(delivery: Delivery, send, records: _SentRecords) -> Outcome:
+    """One attempt of one claimed delivery: ``send()`` returned the provider's message id or
+    raised; the outcome is recorded (a send in bulk, later, by ``records``)."""
     out_of_attempts = delivery.attempts >= _max_attempts(delivery.channel)
     try:
-        if delivery.channel == Channel.EMAIL:
-            provider_message_id = _send_email(delivery)
-        else:
-            provider_message_id = _send_sms(delivery)
+        provider_message_id = send()
     except TransientFailure as failure:
         reason = failure.reason
         if out_of_attempts:
@@ -443,8 +662,8 @@ def send_delivery(*, delivery_id: int) -> Outcome:
     except Exception as error:
         # A bug or an unforeseen provider error: keep the promise alive, retry later.
         reason = f"{type(error).__name__}: {error}"
-        recorded = Reason(DeliveryError.UNEXPECTED, reason)
         unexpected = {"level": logging.ERROR, "exc_info": True, "reason": reason}
+        recorded = Reason(DeliveryError.UNEXPECTED, reason)
         if delivery.channel == Channel.SMS:
             # It may have left before the error: never risk a second SMS.
             message = f"unexpected error, left for an operator: {reason}"
@@ -455,12 +674,92 @@ def send_delivery(*, delivery_id: int) -> Outcome:
         delay = backoff_seconds(delivery.attempts)
         message = f"unexpected error, retry in {delay:.1f} s: {reason}"
         return _try_again(delivery, recorded, delay, message, **unexpected)
-
-    _record_sent(delivery, provider_message_id, timezone.now())
-    _log(
-        delivery,
-        SENT,
-        f"sent to {delivery.recipient} as {provider_message_id}",
-        provider_message_id=provider_message_id,
-    )
+    records.add(delivery, provider_message_id)
     return Outcome(SENT)
+
+
+def send_deliveries(*, delivery_ids: list[int]) -> ChunkOutcome:
+    """Sends those of ``delivery_ids`` that are pending and due, and records what happened.
+
+    Guarantees: at most one worker sends a given attempt (the claim, one UPDATE for the
+    chunk); each outcome is recorded only on a row this call claimed; a transient failure
+    leaves the row pending with ``next_attempt_at`` (``ChunkOutcome.retries`` says when to
+    run again); a permanent one marks it failed with the reason; an SMS that may have left
+    is "unknown". The e-mails of a chunk go over one connection of the mail backend.
+    """
+    result = ChunkOutcome()
+    claimed = claim_deliveries(delivery_ids=delivery_ids, now=timezone.now())
+    claimed_ids = {delivery.pk for delivery in claimed}
+    for delivery_id in sorted(set(delivery_ids) - claimed_ids):
+        logger.info(
+            "delivery %s: nothing to claim (already taken, done or not yet due)",
+            delivery_id,
+            extra={"delivery_id": delivery_id, "outcome": SKIPPED},
+        )
+        result.outcomes[delivery_id] = Outcome(SKIPPED)
+    if not claimed:
+        return result
+
+    reasons = _reasons_not_to_send(claimed)
+    to_send = []
+    for delivery in claimed:
+        result.channels[delivery.pk] = delivery.channel
+        if refused := reasons.get(delivery.pk):
+            message = f"not sent: {refused.code}"
+            result.outcomes[delivery.pk] = _give_up(
+                delivery, FAILED, refused, message, level=logging.INFO, reason=refused.code
+            )
+        else:
+            to_send.append(delivery)
+
+    rendered = _rendered(to_send)
+    connections = max(1, settings.DELIVERY_SEND_CONNECTIONS)
+    idle = queue.SimpleQueue()
+    sessions = [MailSession() for _ in range(connections)]
+    for session in sessions:
+        idle.put(session)
+
+    def send(delivery: Delivery) -> str:
+        """Sends one rendered message (in a thread of the pool: no database here)."""
+        message = rendered[delivery.pk]
+        if isinstance(message, Exception):
+            raise message
+        if delivery.channel == Channel.SMS:
+            return _send_sms(message, delivery)
+        session = idle.get()
+        try:
+            return _send_email(message, delivery, session)
+        finally:
+            idle.put(session)
+
+    def sent_or_error(delivery: Delivery) -> tuple[str | None, Exception | None]:
+        try:
+            return send(delivery), None
+        except Exception as error:  # noqa: BLE001 - handed to _attempt, which sorts it
+            return None, error
+
+    records = _SentRecords()
+    try:
+        # In groups of DELIVERY_RECORD_EVERY: each group's messages leave side by side over
+        # the chunk's connections (a message mostly waits for the server's answers), then
+        # the group is recorded, so a kill never leaves more than one group unrecorded.
+        with ThreadPoolExecutor(max_workers=connections) as pool:
+            for group in _groups(to_send, settings.DELIVERY_RECORD_EVERY):
+                answers = (
+                    pool.map(sent_or_error, group) if connections > 1 else map(sent_or_error, group)
+                )
+                for delivery, (provider_message_id, error) in zip(group, answers, strict=True):
+                    result.outcomes[delivery.pk] = _attempt(
+                        delivery, _answer(provider_message_id, error), records
+                    )
+                records.flush()
+    finally:
+        for session in sessions:
+            session.close()
+        records.flush()
+    return result
+
+
+def send_delivery(*, delivery_id: int) -> Outcome:
+    """Sends one delivery, as ``send_deliveries`` does a chunk; returns its outcome."""
+    return send_deliveries(delivery_ids=[delivery_id]).outcomes[delivery_id]

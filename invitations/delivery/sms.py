@@ -9,6 +9,7 @@ again), ``SmsRejected`` (Twilio refused it for good, e.g. an invalid number) and
 ``SmsOutcomeUnknown`` (it may have left: a timeout, a dropped connection or a 5xx).
 """
 
+import threading
 from dataclasses import dataclass
 
 import requests
@@ -88,13 +89,34 @@ def status_callback_url(*, delivery_id: int) -> str:
     return settings.SITE_URL + reverse("webhooks:twilio-delivery-status", args=[delivery_id])
 
 
+_local = threading.local()
+
+
 def twilio_client() -> Client:
-    http_client = RedirectingHttpClient(
-        base_url=settings.TWILIO_API_BASE_URL,
-        timeout=settings.TWILIO_TIMEOUT,
-        pool_connections=False,
+    """This thread's Twilio client, made once per thread of the worker process (and per
+    configuration): its HTTP session keeps the connection to Twilio open from one message
+    to the next.
+
+    A prefork worker makes them in each child after the fork, so no connection is shared
+    between processes; a chunk's sending threads have one each, since an HTTP session is
+    not to be shared between threads.
+    """
+    key = (
+        settings.TWILIO_ACCOUNT_SID,
+        settings.TWILIO_AUTH_TOKEN,
+        settings.TWILIO_API_BASE_URL,
+        settings.TWILIO_TIMEOUT,
     )
-    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+    clients = _local.__dict__.setdefault("clients", {})
+    client = clients.get(key)
+    if client is None:
+        http_client = RedirectingHttpClient(
+            base_url=settings.TWILIO_API_BASE_URL, timeout=settings.TWILIO_TIMEOUT
+        )
+        client = Client(key[0], key[1], http_client=http_client)
+        clients.clear()
+        clients[key] = client
+    return client
 
 
 def _sender() -> dict:

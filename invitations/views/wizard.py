@@ -414,12 +414,14 @@ def review(request, key, draft: WizardDraft):
     elif not draft.marked_ids:
         return redirect("invitations:wizard_new_users", key=key)
 
+    submitting = request.method == "POST" and not reviewing
     checked = NewUsersBatch(draft.rows, accountant=request.user, firm=request.firm)
-    valid = checked.is_valid()
+    # Submitting, the service checks the rules under lock and names what fails.
+    valid = checked.is_valid(final=submitting)
     draft.save()
     if not valid:
         return _render_new_users(request, draft, errors=checked.errors)
-    if request.method == "POST" and not reviewing:
+    if submitting:
         try:
             batch = services.invite_new_users(
                 accountant=request.user,

@@ -1,11 +1,18 @@
 """Real parts for the delivery tests: SMTP on loopback, a local Twilio, a Celery worker."""
 
 import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from config.celery import app as celery_app
 
@@ -122,3 +129,98 @@ def celery_worker(with_broker, transactional_db):
     """A real Celery worker (solo pool, in a thread) consuming from the Redis test broker."""
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=5):
         yield celery_app
+
+
+class WorkerProcess:
+    """``celery -A config worker --pool=prefork -c 2`` as production runs it (production
+    settings), on the tests' database and broker, sending to ``smtp_server``."""
+
+    def __init__(self, name: str, *, smtp_port: int, environment: dict[str, str]):
+
+        database = connection.settings_dict
+        self.node = f"{name}@{socket.gethostname()}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "integration-worker-secret-key-0123456789abcdefghijklmnopqrstu",
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
+                f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+            ),
+            "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": "http://testserver",
+            "CELERY_BROKER_URL": celery_app.conf.broker_url,
+            "CACHE_URL": "locmemcache://",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "LOG_LEVEL": "WARNING",
+            **environment,
+        }
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        root = Path(__file__).resolve().parent.parent.parent
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[self.node], timeout=0.5):
+            assert self.process.poll() is None, "the worker process exited at start"
+            assert time.monotonic() < deadline, "the worker process did not start"
+
+    def pids(self) -> list[int]:
+        """The main process and its pool's children."""
+        found, waiting = [], [self.process.pid]
+        while waiting:
+            pid = waiting.pop()
+            found.append(pid)
+            try:
+                waiting += map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+            except FileNotFoundError:
+                pass
+        return found
+
+    def kill(self):
+        """SIGKILL to every process of the worker at once: no chance to finish anything."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(10)
+
+    def stop(self):
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def worker_processes(with_broker, transactional_db):
+    """Starts real worker processes on demand: ``start(name, smtp_port=..., **environment)``;
+    stops every one of them after the test."""
+    started = []
+
+    def start(name: str, *, smtp_port: int, **environment: str) -> WorkerProcess:
+        worker = WorkerProcess(name, smtp_port=smtp_port, environment=environment)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -38,6 +38,7 @@ class ReceivedMail:
     envelope_from: str
     recipients: list[str]
     message: EmailMessage
+    peer: tuple = ()  # the client's address and port: one per SMTP connection
 
     @property
     def text(self) -> str:
@@ -52,10 +53,12 @@ class RecordingHandler:
     """Accepts mail into ``received``; ``refuse_next`` answers that many DATA commands with
     the given reply instead, and ``reject_recipients`` refuses those addresses at RCPT.
     ``on_data``, if set, is called (in a thread of its own) with each accepted message
-    before the server answers the DATA command."""
+    before the server answers the DATA command. ``hang_up_after`` closes the connection after
+    answering that many more DATA commands with 421 (a server going away mid-session)."""
 
     def __init__(self):
         self.received: list[ReceivedMail] = []
+        self.hang_up_after: int | None = None
         self.refusals: deque[str] = deque()
         self.reject_recipients: dict[str, str] = {}
         self.data_commands = 0
@@ -72,12 +75,19 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         self.data_commands += 1
+        if self.hang_up_after is not None:
+            if self.hang_up_after == 0:
+                self.hang_up_after = None
+                asyncio.get_running_loop().call_soon(server.transport.close)
+                return "421 4.3.2 Service shutting down"
+            self.hang_up_after -= 1
         if self.refusals:
             return self.refusals.popleft()
         mail = ReceivedMail(
             envelope_from=envelope.mail_from,
             recipients=list(envelope.rcpt_tos),
             message=message_from_bytes(envelope.original_content, policy=policy.default),
+            peer=tuple(session.peer),
         )
         if self.on_data is not None:
             await asyncio.to_thread(self.on_data, mail)
