@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-byra-2026
 
-.PHONY: run test install services lint worker beat messages bench clean
+.PHONY: run test install services lint worker beat receive-mail messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info
+
+## The local receiver of underlag by e-mail: SMTP on 127.0.0.1:2525 (beside `make run`).
+receive-mail: install
+	$(PY) manage.py receive_mail --port 2525
 
 clean:
 	rm -rf var/outbox var/db.sqlite3

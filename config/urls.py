@@ -27,6 +27,9 @@ urlpatterns = [
     path("inbjudan/", include("invitations.acceptance_urls")),
     # The client's pages under /underlag/ (the installed app's scope), the firm's elsewhere.
     path("", include("documents.urls")),
+    path("e-post/", include("inbound.urls")),
+    # Mail from the configured provider (ANYMAIL_ESP) to the clients' addresses.
+    path("webhooks/", include("inbound.webhook_urls")),
     path("webhooks/", include("invitations.delivery.urls")),
     path("admin/", admin.site.urls),
     # For load balancers: 200 "ok" or 503, unauthenticated, revealing nothing else.

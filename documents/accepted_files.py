@@ -6,6 +6,7 @@ is read from the file's first bytes with ``filetype``; the stored content type i
 
 import unicodedata
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 import filetype
 from django.conf import settings
@@ -65,26 +66,44 @@ def download_name(name: str, content_type: str) -> str:
     return stem[: 255 - len(extension)] + extension
 
 
+class FileProblem(NamedTuple):
+    """What is wrong with one file, as a kind and its figures, so that a stored record (an
+    e-mailed attachment's refusal) can be told in the reader's language later."""
+
+    kind: str  # "empty", "too_large" or "type"
+    size: int = 0
+    max_size: int = 0
+
+
+def file_problem(upload) -> FileProblem | None:
+    """The one check of every file that may become underlag, uploaded or e-mailed: not
+    empty, at most DOCUMENT_MAX_BYTES, an accepted type by its content."""
+    if upload.size == 0:
+        return FileProblem("empty")
+    if upload.size > settings.DOCUMENT_MAX_BYTES:
+        return FileProblem("too_large", upload.size, settings.DOCUMENT_MAX_BYTES)
+    if sniffed_content_type(upload) is None:
+        return FileProblem("type")
+    return None
+
+
+def describe_file_problem(name: str, problem: FileProblem) -> str:
+    """The problem as a sentence naming the file, in the active language."""
+    if problem.kind == "empty":
+        return gettext("%(name)s: filen är tom.") % {"name": name}
+    if problem.kind == "too_large":
+        return gettext("%(name)s: filen är %(size)s, största tillåtna storlek är %(max)s.") % {
+            "name": name,
+            "size": filesizeformat(problem.size),
+            "max": filesizeformat(problem.max_size),
+        }
+    return gettext(
+        "%(name)s: filens innehåll är inte PDF, JPEG, PNG eller HEIC. "
+        "Skicka kvitton och fakturor som PDF eller bild."
+    ) % {"name": name}
+
+
 def problems_with(upload) -> list[str]:
     """What is wrong with one uploaded file, as sentences naming it; empty when it is fine."""
-    name = upload.name
-    if upload.size == 0:
-        return [gettext("%(name)s: filen är tom.") % {"name": name}]
-    if upload.size > settings.DOCUMENT_MAX_BYTES:
-        return [
-            gettext("%(name)s: filen är %(size)s, största tillåtna storlek är %(max)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "max": filesizeformat(settings.DOCUMENT_MAX_BYTES),
-            }
-        ]
-    if sniffed_content_type(upload) is None:
-        return [
-            gettext(
-                "%(name)s: filens innehåll är inte PDF, JPEG, PNG eller HEIC. "
-                "Skicka kvitton och fakturor som PDF eller bild."
-            )
-            % {"name": name}
-        ]
-    return []
+    problem = file_problem(upload)
+    return [] if problem is None else [describe_file_problem(upload.name, problem)]

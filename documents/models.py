@@ -10,6 +10,11 @@ class DocumentStatus(models.TextChoices):
     HANDLED = "handled", _("Hanterat")
 
 
+class DocumentOrigin(models.TextChoices):
+    UPLOAD = "upload", _("Uppladdat")
+    EMAIL = "email", _("E-post")
+
+
 def document_upload_to(document, filename):
     # The stored name is not the uploaded one: it never leaks into a URL and never collides,
     # and its extension is that of the type found in the content, never the sender's.
@@ -41,6 +46,12 @@ class Document(models.Model):
     content_type = models.CharField(_("filtyp"), max_length=100)
     size = models.PositiveIntegerField(_("storlek"))
     comment = models.CharField(_("kommentar"), max_length=1000, blank=True)
+    # How it came: uploaded in the portal, or e-mailed to the client's address (inbound),
+    # then with the sender's address, whoever that was.
+    origin = models.CharField(
+        _("ursprung"), max_length=10, choices=DocumentOrigin.choices, default=DocumentOrigin.UPLOAD
+    )
+    origin_address = models.CharField(_("avsändaradress"), max_length=320, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -2,9 +2,11 @@
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, ngettext
@@ -16,11 +18,13 @@ from clients.selectors import accountant_has_right
 
 from .accepted_files import (
     MAX_FILES_PER_SUBMISSION,
+    FileProblem,
     display_name,
+    file_problem,
     problems_with,
     sniffed_content_type,
 )
-from .models import Document, DocumentStatus
+from .models import Document, DocumentOrigin, DocumentStatus
 
 
 def submit_documents(
@@ -51,11 +55,78 @@ def submit_documents(
     if problems:
         raise ValidationError(problems)
 
+    return _store(
+        client=client,
+        uploaded_by=uploader,
+        files=files,
+        comment=comment.strip(),
+        origin=DocumentOrigin.UPLOAD,
+    )
+
+
+@dataclass
+class EmailedDocuments:
+    documents: list[Document]
+    # (file name, what is wrong with it) for each attachment that was not taken
+    refused: list[tuple[str, FileProblem]]
+
+
+def documents_from_email(
+    *,
+    client: ClientCompany,
+    sender: User | None,
+    sender_address: str,
+    subject: str,
+    files: list[File],
+) -> EmailedDocuments:
+    """Stores each acceptable attachment of one e-mail as a Document of ``client``.
+
+    Each file passes exactly the checks of an upload (``accepted_files.file_problem``: not
+    empty, size, type by content); those that fail are returned with their problem and
+    stored nowhere. The subject becomes the comment, the sender's address the origin;
+    ``sender`` is the client's user who sent it, if it was one. Who may send is the caller's
+    rule (inbound). All the documents or none: a failure while storing removes what was
+    written.
+    """
+    accepted, refused = [], []
+    for upload in files:
+        problem = file_problem(upload)
+        if problem is None:
+            accepted.append(upload)
+        else:
+            refused.append((display_name(upload.name), problem))
+    documents = _store(
+        client=client,
+        uploaded_by=sender,
+        files=accepted,
+        comment=" ".join(subject.split())[:1000],
+        origin=DocumentOrigin.EMAIL,
+        origin_address=sender_address[:320],
+    )
+    return EmailedDocuments(documents=documents, refused=refused)
+
+
+def _store(
+    *,
+    client: ClientCompany,
+    uploaded_by: User | None,
+    files: list[File],
+    comment: str,
+    origin: str,
+    origin_address: str = "",
+) -> list[Document]:
     documents = []
     try:
         for upload in files:
             documents.append(
-                _stored(uploader=uploader, client=client, upload=upload, comment=comment)
+                _stored(
+                    uploaded_by=uploaded_by,
+                    client=client,
+                    upload=upload,
+                    comment=comment,
+                    origin=origin,
+                    origin_address=origin_address,
+                )
             )
         with transaction.atomic():
             return Document.objects.bulk_create(documents)
@@ -66,21 +137,44 @@ def submit_documents(
 
 
 def _stored(
-    *, uploader: User, client: ClientCompany, upload: UploadedFile, comment: str, upload_id=None
+    *,
+    uploaded_by: User | None,
+    client: ClientCompany,
+    upload: File,
+    comment: str,
+    origin: str,
+    origin_address: str = "",
+    upload_id=None,
 ) -> Document:
     """An unsaved Document whose file is already in storage under an unguessable name."""
     document = Document(
         client=client,
-        uploaded_by=uploader,
+        uploaded_by=uploaded_by,
         stored_token=secrets.token_urlsafe(24),
         original_name=display_name(upload.name),
         content_type=sniffed_content_type(upload),
         size=upload.size,
-        comment=comment.strip(),
+        comment=comment,
+        origin=origin,
+        origin_address=origin_address,
         upload_id=upload_id,
     )
     document.file.save(document.original_name, upload, save=False)
     return document
+
+
+def mark_handled(*, accountant: User, firm: Firm, document_id: int, now: datetime) -> bool:
+    """Marks one received document handled by ``accountant``; True if this call did it.
+
+    Only a document of ``firm`` on a client the accountant has a right on; the UPDATE is
+    conditional on the status, so two accountants clicking at once record one of them.
+    """
+    updated = (
+        Document.objects.filter(pk=document_id, client__firm=firm, status=DocumentStatus.RECEIVED)
+        .filter(accountant_has_right(accountant, client="client"))
+        .update(status=DocumentStatus.HANDLED, handled_by=accountant, handled_at=now)
+    )
+    return updated == 1
 
 
 def submit_document_once(
@@ -109,7 +203,12 @@ def submit_document_once(
     if problems:
         raise ValidationError(problems)
     document = _stored(
-        uploader=uploader, client=client, upload=upload, comment=comment, upload_id=upload_id
+        uploaded_by=uploader,
+        client=client,
+        upload=upload,
+        comment=comment.strip(),
+        origin=DocumentOrigin.UPLOAD,
+        upload_id=upload_id,
     )
     try:
         with transaction.atomic():
@@ -124,17 +223,3 @@ def submit_document_once(
         document.file.delete(save=False)
         raise
     return document, True
-
-
-def mark_handled(*, accountant: User, firm: Firm, document_id: int, now: datetime) -> bool:
-    """Marks one received document handled by ``accountant``; True if this call did it.
-
-    Only a document of ``firm`` on a client the accountant has a right on; the UPDATE is
-    conditional on the status, so two accountants clicking at once record one of them.
-    """
-    updated = (
-        Document.objects.filter(pk=document_id, client__firm=firm, status=DocumentStatus.RECEIVED)
-        .filter(accountant_has_right(accountant, client="client"))
-        .update(status=DocumentStatus.HANDLED, handled_by=accountant, handled_at=now)
-    )
-    return updated == 1

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "clients",
     "invitations",
     "documents",
+    "inbound",
     "demo",
     "passkeys",
     "operations",
@@ -203,6 +204,22 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Underlag by e-mail (inbound) ---------------------------------------------------------------
+# Each client company gets <name>-<random>@INBOUND_EMAIL_DOMAIN. Empty: the feature is off (no
+# addresses are shown; mail that arrives anyway is recorded as to an unknown address). Point the
+# domain's MX at the provider (ANYMAIL_ESP's inbound webhook) or at `manage.py receive_mail`.
+INBOUND_EMAIL_DOMAIN = env("INBOUND_EMAIL_DOMAIN", default="").strip().lower()
+# Larger messages are recorded as refused (with sender and subject), their content not kept.
+INBOUND_MAX_MESSAGE_BYTES = env.int("INBOUND_MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
+# Messages a client's address takes per day (Swedish time); beyond it each is recorded refused.
+INBOUND_MAX_MESSAGES_PER_CLIENT_PER_DAY = env.int(
+    "INBOUND_MAX_MESSAGES_PER_CLIENT_PER_DAY", default=200
+)
+# The firm setting "svara avsändaren" replies at most this often per sender and hour.
+INBOUND_REPLIES_PER_SENDER_PER_HOUR = env.int("INBOUND_REPLIES_PER_SENDER_PER_HOUR", default=3)
+# Messages still unprocessed after this long (a lost enqueue) are queued again by the sweep.
+INBOUND_SWEEP_AFTER = timedelta(minutes=env.int("INBOUND_SWEEP_AFTER_MINUTES", default=5))
+
 # --- Celery ------------------------------------------------------------------------------------
 # Without a broker (the embedded default) tasks run in-process, after the commit that queued them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -238,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-deliveries": {
         "task": "invitations.tasks.sweep_pending_deliveries",
         "schedule": timedelta(minutes=1),
+    },
+    "sweep-inbound-messages": {
+        "task": "inbound.tasks.sweep_inbound_messages",
+        "schedule": timedelta(minutes=5),
     },
     "send-invitation-reminders": {
         "task": "invitations.tasks.send_invitation_reminders",

@@ -11,3 +11,6 @@ if not env("EMAIL_URL", default="") and not env("ANYMAIL_ESP", default=""):
     EMAIL_BACKEND = "invitations.delivery.outbox.OutboxEmailBackend"
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
+
+# `make run`'s client companies get addresses here; `manage.py receive_mail` takes their mail.
+INBOUND_EMAIL_DOMAIN = env("INBOUND_EMAIL_DOMAIN", default="underlag.localhost").strip().lower()

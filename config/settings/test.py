@@ -35,3 +35,5 @@ WHITENOISE_AUTOREFRESH = True
 # The local outbox of a test run never mixes with the one `make run` shows.
 EMAIL_OUTBOX_DIR = tempfile.mkdtemp(prefix="byraportalen-test-outbox-")
 SMS_OUTBOX_DIR = str(Path(EMAIL_OUTBOX_DIR) / "sms")
+
+INBOUND_EMAIL_DOMAIN = "inkommet.test"

@@ -50,11 +50,12 @@ def test_the_list_costs_the_same_for_few_and_many(
     accountant_client, with_right, django_assert_num_queries
 ):
     DocumentFactory.create_batch(2, client=with_right)
-    # session, user, membership, count, page (the client is searched for, not listed)
-    with django_assert_num_queries(5):
+    # session, user, membership, count, page (the client is searched for, not listed), and
+    # the mail waiting for approval (inbound's section)
+    with django_assert_num_queries(6):
         accountant_client.get(reverse(LIST))
     DocumentFactory.create_batch(30, client=with_right)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         accountant_client.get(reverse(LIST))
 
 

@@ -14,6 +14,7 @@ def test_every_scheduled_task_is_registered_with_the_worker():
         "invitations.tasks.sweep_pending_deliveries",
         "invitations.tasks.send_invitation_reminders",
         "privacy.tasks.clear_expired_sessions",
+        "inbound.tasks.sweep_inbound_messages",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
 
