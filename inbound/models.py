@@ -119,6 +119,7 @@ class Reason(models.TextChoices):
     BROKEN_MIME = "broken_mime", _("Mejlet gick inte att läsa")
     NO_ACCEPTED_FILES = "no_accepted_files", _("Ingen bilaga kunde tas emot")
     REJECTED_BY_FIRM = "rejected_by_firm", _("Avvisat av byrån")
+    SENDER_ERASED = "sender_erased", _("Avsändarens personuppgifter är raderade")
 
 
 class ReplyStatus(models.TextChoices):

@@ -20,6 +20,7 @@ from accounts.models import User
 from bureau.models import FirmMembership
 from clients.models import ClientMembership
 from documents.models import Document
+from inbound.models import InboundMessage, Outcome, Reason, TrustedSender, TrustKind
 from invitations.models import (
     Delivery,
     DeliveryStatus,
@@ -56,6 +57,8 @@ def export_client_user(*, user: User) -> dict:
         .order_by("created_at", "id")
     )
     documents = Document.objects.filter(uploaded_by=user).select_related("client")
+    mails = _mail_from(user.email).select_related("client").order_by("received_at", "id")
+    trusts = _trust_in(user.email).select_related("client")
     return {
         "user": {
             "id": user.pk,
@@ -117,7 +120,35 @@ def export_client_user(*, user: User) -> dict:
             }
             for document in documents
         ],
+        "mail_sent_to_the_portal": [
+            {
+                "client": mail.client.name if mail.client else "",
+                "received_at": mail.received_at,
+                "sender": mail.sender,
+                "sender_name": mail.sender_name,
+                "subject": mail.subject,
+                "outcome": mail.outcome,
+                "reason": mail.reason,
+            }
+            for mail in mails
+        ],
+        "trusted_as_sender_by": [
+            {"client": trust.client.name, "since": trust.added_at} for trust in trusts
+        ],
     }
+
+
+def _mail_from(email: str):
+    """The inbound mail sent from ``email``: a person's, since addresses are unique per user."""
+    if not email:
+        return InboundMessage.objects.none()
+    return InboundMessage.objects.filter(sender__iexact=email)
+
+
+def _trust_in(email: str):
+    if not email:
+        return TrustedSender.objects.none()
+    return TrustedSender.objects.filter(kind=TrustKind.SENDER, value__iexact=email)
 
 
 @dataclass(frozen=True)
@@ -127,6 +158,7 @@ class Erasure:
     deliveries_cleared: int
     documents_deleted: int
     documents_kept: int
+    inbound_mails_cleared: int
 
 
 def erase_client_user(*, user: User, now: datetime) -> Erasure:
@@ -139,14 +171,16 @@ def erase_client_user(*, user: User, now: datetime) -> Erasure:
     revoked, so its link stops working; their memberships end (the client may get new
     users); the recipients and error texts of their deliveries are emptied and an unsent
     delivery is never sent; event details are emptied (kinds and times stay); their sign-in
-    failures are forgotten; underlag older than the retention are deleted with their
+    failures are forgotten; the mail they sent to the portal keeps its record without their
+    address, name or content (one still waiting in quarantine is rejected) and no client
+    trusts their address any more; underlag older than the retention are deleted with their
     files, the rest kept. Files are deleted after the commit, so a rollback loses none.
     """
     _refuse_unless_client_user(user)
     retention = timedelta(days=365 * settings.PERSONAL_DATA_DOCUMENT_RETENTION_YEARS)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        old_username = user.username
+        old_username, old_email = user.username, user.email
         user.username = f"raderad-{user.pk}"
         user.full_name = ""
         user.email = ""
@@ -168,20 +202,37 @@ def erase_client_user(*, user: User, now: datetime) -> Erasure:
         InvitationEvent.objects.filter(invitation__user=user).update(detail="")
         ClientMembership.objects.filter(user=user).delete()
         _forget_sign_in_failures(old_username)
+        mails_cleared, raw_files = _clear_mail_from(old_email, now=now)
 
         expired = list(Document.objects.filter(uploaded_by=user, created_at__lt=now - retention))
         files = [document.file.name for document in expired]
         Document.objects.filter(pk__in=[document.pk for document in expired]).delete()
         kept = Document.objects.filter(uploaded_by=user).count()
         storage = Document._meta.get_field("file").storage
+        raw_storage = InboundMessage._meta.get_field("raw").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(lambda: [raw_storage.delete(name) for name in raw_files])
     return Erasure(
         user_id=user.pk,
         invitations_revoked=revoked,
         deliveries_cleared=cleared,
-        documents_deleted=len(files),
+        documents_deleted=len(expired),
         documents_kept=kept,
+        inbound_mails_cleared=mails_cleared,
     )
+
+
+def _clear_mail_from(email: str, *, now: datetime) -> tuple[int, list[str]]:
+    """Empties the sender of ``email``'s inbound mail; returns the count and the stored raw
+    messages to delete after the commit."""
+    mails = _mail_from(email)
+    raw_files = list(mails.exclude(raw="").values_list("raw", flat=True))
+    mails.filter(outcome=Outcome.QUARANTINED).update(
+        outcome=Outcome.REJECTED, reason=Reason.SENDER_ERASED, decided_at=now
+    )
+    cleared = mails.update(sender="", sender_name="", raw="")
+    _trust_in(email).delete()
+    return cleared, raw_files
 
 
 def _forget_sign_in_failures(username: str) -> None:

@@ -15,13 +15,20 @@ from django.utils import timezone
 
 from clients.models import ClientMembership
 from documents.models import Document
+from inbound.models import InboundMessage, TrustedSender, TrustKind
+from inbound.services import address_for, receive_message
 from invitations.models import Delivery, InvitationEvent, InvitationStatus
 from privacy.services import erase_client_user, export_client_user
 from privacy.tasks import clear_expired_sessions
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.bureau.factories import AccountantFactory
-from tests.clients.factories import ClientMembershipFactory, ClientRightFactory
+from tests.clients.factories import (
+    ClientCompanyFactory,
+    ClientMembershipFactory,
+    ClientRightFactory,
+)
 from tests.documents.factories import DocumentFactory
+from tests.inbound.mail import pdf, raw_mime
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +239,81 @@ def test_the_nightly_task_clears_expired_sessions_and_keeps_live_ones():
     clear_expired_sessions.delay()
 
     assert set(Session.objects.values_list("session_key", flat=True)) == {live.session_key}
+
+
+def _mail(capture, *, sender: str, to: str, subject: str) -> InboundMessage:
+    raw = raw_mime(
+        sender=sender, to=to, subject=subject, files=[("a.pdf", pdf(1), "application/pdf")]
+    )
+    with capture(execute=True):  # its processing, queued on commit
+        [received] = receive_message(raw=raw, channel="test")
+    received.message.refresh_from_db()
+    return received.message
+
+
+@pytest.fixture
+def mail_from_the_client_user(client_user, django_capture_on_commit_callbacks):
+    """Anna's mail to her company's address (accepted), a mail from her address to another
+    client of the firm (waiting in quarantine, its raw message kept), and that client
+    trusting her address; plus a stranger's mail that must stay as it is."""
+    own = ClientMembership.objects.get(user=client_user).client
+    other = ClientCompanyFactory(firm=own.firm)
+    accepted = _mail(
+        django_capture_on_commit_callbacks,
+        sender="Anna <ANNA@bageriet.test>",
+        to=address_for(client=own).email,
+        subject="Kvitto maj",
+    )
+    waiting = _mail(
+        django_capture_on_commit_callbacks,
+        sender="anna@bageriet.test",
+        to=address_for(client=other).email,
+        subject="Faktura",
+    )
+    stranger = _mail(
+        django_capture_on_commit_callbacks,
+        sender="okand@example.test",
+        to=address_for(client=own).email,
+        subject="Hej",
+    )
+    TrustedSender.objects.create(client=own, kind=TrustKind.SENDER, value="anna@bageriet.test")
+    return accepted, waiting, stranger
+
+
+def test_the_export_holds_the_mail_the_person_sent_to_the_portal(
+    client_user, mail_from_the_client_user
+):
+    data = export_client_user(user=client_user)
+
+    assert sorted(mail["subject"] for mail in data["mail_sent_to_the_portal"]) == [
+        "Faktura",
+        "Kvitto maj",
+    ]
+    assert {mail["outcome"] for mail in data["mail_sent_to_the_portal"]} == {
+        "accepted",
+        "quarantined",
+    }
+    assert len(data["trusted_as_sender_by"]) == 1
+
+
+def test_erasing_clears_the_persons_inbound_mail_and_the_trust_in_their_address(
+    client_user, mail_from_the_client_user, django_capture_on_commit_callbacks
+):
+    accepted, waiting, stranger = mail_from_the_client_user
+    raw_name = waiting.raw.name
+    assert raw_name and default_storage.exists(raw_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = erase_client_user(user=client_user, now=timezone.now())
+
+    assert erasure.inbound_mails_cleared == 2
+    accepted.refresh_from_db()
+    waiting.refresh_from_db()
+    stranger.refresh_from_db()
+    assert (accepted.sender, accepted.sender_name, accepted.outcome) == ("", "", "accepted")
+    assert accepted.documents.count() == 1  # the company's bookkeeping stays
+    assert (waiting.sender, waiting.outcome, waiting.reason) == ("", "rejected", "sender_erased")
+    assert not waiting.raw and not default_storage.exists(raw_name)
+    assert stranger.sender == "okand@example.test" and stranger.outcome == "quarantined"
+    assert not TrustedSender.objects.exists()
+    assert InboundMessage.objects.count() == 3

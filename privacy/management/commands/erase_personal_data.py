@@ -35,5 +35,6 @@ class Command(BaseCommand):
             f"Erased user {erasure.user_id}: {erasure.invitations_revoked} invitation(s) revoked, "
             f"{erasure.deliveries_cleared} delivery(ies) cleared, "
             f"{erasure.documents_deleted} document(s) past retention deleted, "
-            f"{erasure.documents_kept} kept."
+            f"{erasure.documents_kept} kept, "
+            f"{erasure.inbound_mails_cleared} inbound mail(s) cleared."
         )
