@@ -15,9 +15,10 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 portal
 
 WORKDIR /app
-# Dependencies first, so that a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so that a code change does not reinstall them: exactly the locked
+# versions, each checked against its hash (make lock writes requirements/main.txt).
+COPY requirements/main.txt requirements/main.txt
+RUN pip install --require-hashes --no-deps -r requirements/main.txt
 COPY . .
 
 # Production settings demand these; at build time nothing connects anywhere.

@@ -4,12 +4,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-byra-2026
 
-.PHONY: run test install services lint worker beat receive-mail messages bench clean
+.PHONY: run test install services lint worker beat receive-mail messages bench lock audit clean
 
-$(VENV)/.installed: pyproject.toml
+## One set of versions for every install: requirements/dev.txt (make run, make test) and
+## requirements/main.txt (the Dockerfile), both with hashes, made by `make lock`.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -46,6 +49,21 @@ bench: install
 	scripts/ensure_test_services.sh
 	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' BENCH_BROKER_URL='$(BENCH_BROKER_URL)' \
 		$(PY) benchmarks/run_all.py
+
+## After changing pyproject.toml's dependencies: resolve them again (newest allowed versions).
+## UPGRADE=--upgrade-package=NAME (or --upgrade) moves locked ones on.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet $(UPGRADE)
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
+	$(LOCK) --extra dev -o requirements/dev.txt
+	$(LOCK) --constraint requirements/dev.txt -o requirements/main.txt
+
+## Known vulnerabilities in the locked set (PyPI's advisory database; needs the internet).
+audit: install
+	$(VENV)/bin/uv tool run pip-audit --disable-pip --require-hashes -r requirements/main.txt
+	$(VENV)/bin/uv tool run pip-audit --disable-pip --require-hashes -r requirements/dev.txt
 
 ## A Celery worker and scheduler for a run with a broker (CELERY_BROKER_URL set).
 worker: install
