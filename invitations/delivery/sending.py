@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from ..links import LinkKeyMissing
 from ..models import (
     Channel,
     Delivery,
@@ -571,6 +572,10 @@ def _rendered(deliveries: list[Delivery]) -> dict[int, object]:
         )
         try:
             rendered[delivery.pk] = render(delivery)
+        except LinkKeyMissing:
+            # The link's key was dropped from SECRET_KEY_FALLBACKS: no message can carry a
+            # working link, so none goes; a resend makes a new one.
+            rendered[delivery.pk] = PermanentFailure("", code=DeliveryError.LINK_KEY_GONE)
         except Exception as error:  # noqa: BLE001 - recorded as that delivery's failure
             rendered[delivery.pk] = error
     emails = {d.pk: rendered[d.pk] for d in deliveries if d.channel == Channel.EMAIL}
