@@ -20,7 +20,8 @@ def _accepted(body):
 
 
 @pytest.fixture
-def postmark(settings):
+def postmark(settings, mounted_provider):
+    mounted_provider("postmark")
     server = JsonApiServer(default=(200, _accepted))
     server.start()
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
