@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bureau.context_processors.current_firm",
+                "invitations.context_processors.sms",
             ],
         },
     },
@@ -159,6 +160,9 @@ INVITATION_EMAIL_SUBJECT = env(
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 
 # --- SMS (Twilio) ---------------------------------------------------------------------------
+# SMS_ENABLED=false turns SMS off: no SMS is promised (the wizard still takes mobile numbers,
+# and says that no SMS goes), and an SMS delivery from before is recorded as not sent.
+SMS_ENABLED = env.bool("SMS_ENABLED", default=True)
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env("TWILIO_FROM", default="")
@@ -266,13 +270,24 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Every line leaves through the console handler, whose filter masks invitation links'
+# secrets, e-mail addresses and phone numbers, whoever wrote the line (Django's "Not Found:
+# /inbjudan/<secret>/" among them); the Celery worker's handlers get the same filter
+# (config.celery) and gunicorn's access log too (deploy/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "operations.log_masking.MaskPersonalData"}},
     "formatters": {
         "kv": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "kv",
+            "filters": ["mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -153,6 +153,8 @@ class WorkerProcess:
             "CACHE_URL": "locmemcache://",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "LOG_LEVEL": "WARNING",
+            # These workers send e-mail; production refuses SMS without Twilio otherwise.
+            "SMS_ENABLED": "false",
             **environment,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
