@@ -311,3 +311,58 @@ def test_gunicorns_access_log_masks_the_link_secret(gunicorn):
     assert "Not Found: /inbjudan/***/" in logged
     assert unknown not in logged
     _assert_nothing_personal(logged, invitation)
+
+
+# --- A worker process as production runs it ----------------------------------------------------
+
+
+def test_a_worker_process_logs_ids_and_nothing_personal(
+    worker_processes, smtp_server, twilio_server, tmp_path
+):
+    """The worker's own output (Celery's handlers, not Django's), at INFO, of real sends: one
+    e-mail refused with the address in the server's words, one e-mail and one SMS sent."""
+    from invitations.delivery.tasks import dispatch_deliveries
+
+    from .conftest import TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN
+
+    refused = _invitation()
+    smtp_server.handler.reject_recipients[ADDRESS] = f"550 5.1.1 <{ADDRESS}>: unknown user"
+    sent = InvitationFactory(
+        user__full_name="Sven Svensson", user__email="sven@kund.test", user__mobile=MOBILE
+    )
+    deliveries = [
+        DeliveryFactory(invitation=refused),
+        DeliveryFactory(invitation=sent),
+        DeliveryFactory(invitation=sent, channel="sms", recipient=MOBILE),
+    ]
+    log = tmp_path / "worker.log"
+    worker = worker_processes(
+        "discreet",
+        smtp_port=smtp_server.port,
+        log_path=log,
+        SMS_ENABLED="true",
+        TWILIO_ACCOUNT_SID=TWILIO_SID,
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+        TWILIO_FROM=TWILIO_FROM,
+        TWILIO_API_BASE_URL=twilio_server.base_url,
+    )
+    ids = [d.pk for d in deliveries]
+
+    dispatch_deliveries.delay(ids)
+
+    def settled():
+        """every delivery is sent or failed"""
+        statuses = set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True))
+        return statuses <= {"sent", "failed"}
+
+    wait_until(settled, timeout=60)
+    worker.stop()
+    logged = log.read_text()
+    assert [m.recipients for m in smtp_server.received] == [["sven@kund.test"]]
+    assert len(twilio_server.sent) == 1 and sent.secret in twilio_server.sent[0].form["Body"]
+    for delivery in deliveries:
+        assert f"delivery {delivery.pk} (" in logged, logged
+    assert "550 5.1.1" in logged
+    _assert_nothing_personal(logged, refused)
+    _assert_nothing_personal(logged, sent)
+    assert "sven@kund.test" not in logged and "Sven Svensson" not in logged
