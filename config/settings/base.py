@@ -293,6 +293,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (its DEBUG console, runserver's request lines) write without
+        # the filter: its lines go through the console handler instead.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # The Twilio SDK logs every request, its number and text included, at INFO.
         "twilio.http_client": {"level": "WARNING"},

@@ -208,6 +208,18 @@ def test_djangos_not_found_line_masks_the_link_secret(client, console):
     assert "greta.garbosson" not in logged and "701239876" not in logged
 
 
+def test_runservers_request_lines_mask_the_link_secret(console):
+    """django.server (manage.py runserver, `make run`) logs each request line."""
+    secret = secrets.secret_for(secrets.new_nonce())
+    [handler] = logging.getLogger("django.server").handlers
+
+    logging.getLogger("django.server").info('"GET /inbjudan/%s/ HTTP/1.1" 200 1234', secret)
+
+    assert handler.get_name() == "console"
+    assert '"GET /inbjudan/***/ HTTP/1.1" 200' in console.getvalue()
+    assert secret not in console.getvalue()
+
+
 def test_the_mask_covers_links_addresses_and_numbers():
     secret = "q1w2E3r4T5y6-_Zx" * 2
     assert (
