@@ -378,3 +378,26 @@ def test_a_worker_process_logs_ids_and_nothing_personal(
     _assert_nothing_personal(logged, refused)
     _assert_nothing_personal(logged, sent)
     assert "sven@kund.test" not in logged and "Sven Svensson" not in logged
+
+
+def test_gunicorns_error_log_masks_the_link_secret(tmp_path):
+    """gunicorn's "Error handling request /inbjudan/<secret>/" (a worker's crash) is masked
+    like its access log: driven through the logger class the config names."""
+    from gunicorn.config import Config
+
+    from operations.gunicorn_logging import MaskingLogger
+
+    secret = secrets.secret_for(secrets.new_nonce())
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    config.set("loglevel", "info")
+    logger = MaskingLogger(config)
+
+    logger.error("Error handling request %s", f"/inbjudan/{secret}/?u={ADDRESS}")
+    logger.setup(config)  # a reload (SIGHUP) sets it up again: still one filter
+    logger.exception("Error handling request %s", f"/inbjudan/{secret}/")
+
+    written = (tmp_path / "error.log").read_text()
+    assert written.count("Error handling request /inbjudan/***/") == 2, written
+    assert secret not in written and ADDRESS not in written
+    assert len(logger.error_log.filters) == 1
