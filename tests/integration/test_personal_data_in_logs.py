@@ -15,7 +15,9 @@ from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils.log import configure_logging
 
 from invitations import secrets
 from invitations.delivery.sending import send_deliveries
@@ -37,6 +39,9 @@ MOBILE = "+46701239876"
 def console():
     """What the configured console handler of LOGGING writes (the lines production shows),
     and the delivery logger at INFO, as production runs it."""
+    if not any(h.get_name() == "console" for h in logging.getLogger().handlers):
+        # An in-process Celery worker of an earlier test replaced the root's handlers.
+        configure_logging(django_settings.LOGGING_CONFIG, django_settings.LOGGING)
     [handler] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     stream = io.StringIO()
     previous_stream = handler.setStream(stream)
