@@ -31,4 +31,5 @@ RUN env $BUILD_ENV python manage.py compilemessages --ignore=.venv \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log masks the invitation links' secrets (deploy/gunicorn.conf.py).
+CMD ["gunicorn", "config.wsgi", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -7,9 +7,7 @@ so the provider gets its answer at once and the heavy work happens in a worker.
 """
 
 import logging
-import re
 
-from anymail import urls as anymail_urls
 from anymail.signals import AnymailInboundEvent, inbound
 from anymail.utils import get_request_basic_auth
 from django.conf import settings
@@ -17,9 +15,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseForbidden
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
+
+from operations.provider_webhooks import provider_webhook_urlpatterns
 
 from .models import Reason
 from .services import receive_message, refuse_unreadable_delivery
@@ -90,16 +90,4 @@ def _guarded(view, esp_name: str):
 def inbound_urlpatterns(esp_name: str) -> list[URLPattern]:
     """The inbound webhook URL of one provider (e.g. /webhooks/anymail/postmark/inbound/),
     none for a provider without one or when no provider is configured."""
-    if not esp_name:
-        return []
-    patterns = []
-    for pattern in anymail_urls.urlpatterns:
-        if pattern.name != f"{esp_name}_inbound_webhook":
-            continue
-        route = str(pattern.pattern)
-        view = _guarded(pattern.callback, esp_name)
-        if re.match(r"^\^", route):
-            patterns.append(re_path(route.replace("^", "^anymail/", 1), view, name=pattern.name))
-        else:
-            patterns.append(path("anymail/" + route, view, name=pattern.name))
-    return patterns
+    return provider_webhook_urlpatterns(esp_name, "inbound", wrap=_guarded)

@@ -8,6 +8,8 @@ from .delivery.sms import twilio_is_configured
 
 @checks.register(checks.Tags.compatibility, deploy=True)
 def sms_provider_is_configured(app_configs, **kwargs):
+    if not settings.SMS_ENABLED:
+        return []
     if not twilio_is_configured():
         return [
             checks.Warning(

@@ -13,6 +13,11 @@ from . import secrets
 from .models import Invitation
 
 
+class LinkKeyMissing(Exception):
+    """The invitation's link was made under a SECRET_KEY that is neither the current key nor
+    one of SECRET_KEY_FALLBACKS: resend it (a new link) instead."""
+
+
 def invitation_expiry(now: datetime) -> datetime:
     """When a link made at ``now`` stops working: INVITATION_VALID_DAYS later."""
     return now + timedelta(days=settings.INVITATION_VALID_DAYS)
@@ -26,8 +31,16 @@ def give_new_secret(invitation: Invitation, *, now: datetime) -> None:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    """The personal link to accept ``invitation``, as it goes out in e-mail and SMS."""
-    secret = secrets.secret_for(invitation.secret_nonce)
+    """The personal link to accept ``invitation``, as it goes out in e-mail and SMS.
+
+    Rendered with the key that made the stored secret (current or a fallback), so that a
+    reminder or retry after a SECRET_KEY rotation carries the link that still works. A link
+    whose key is gone altogether cannot be rendered: that raises (the delivery records the
+    error) rather than send a link that resolves to nothing.
+    """
+    secret = secrets.stored_secret(invitation.secret_nonce, invitation.secret_hash)
+    if secret is None:
+        raise LinkKeyMissing(invitation.pk)
     return settings.SITE_URL + reverse("acceptance:accept", kwargs={"secret": secret})
 
 

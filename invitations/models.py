@@ -157,6 +157,11 @@ class DeliveryError(models.TextChoices):
     INVITATION_CLOSED = "invitation_closed", _("Inbjudan är inte längre öppen")
     WORKER_STOPPED = "worker_stopped", _("Arbetaren stannade under sändningen")
     UNEXPECTED = "unexpected", _("Oväntat fel")
+    LINK_KEY_GONE = (
+        "link_key_gone",
+        _("Länken gjordes med en SECRET_KEY som inte längre finns: skicka inbjudan igen"),
+    )
+    SMS_DISABLED = "sms_disabled", _("SMS är avstängt i den här installationen")
 
 
 class Delivery(models.Model):

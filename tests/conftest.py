@@ -80,3 +80,33 @@ def accountant(firm):
 def accountant_client(client, accountant):
     client.force_login(accountant)
     return client
+
+
+def _reload_webhook_urls():
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+    import inbound.webhook_urls
+    import invitations.delivery.urls
+
+    importlib.reload(invitations.delivery.urls)
+    importlib.reload(inbound.webhook_urls)
+    importlib.reload(config.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
+def mounted_provider(settings):
+    """``mounted_provider("postmark")`` configures that anymail provider (ANYMAIL_ESP) and
+    mounts its webhooks, as a process started with it would; undone after the test."""
+    original = settings.ANYMAIL_ESP
+
+    def mount(esp_name: str) -> None:
+        settings.ANYMAIL_ESP = esp_name
+        _reload_webhook_urls()
+
+    yield mount
+    settings.ANYMAIL_ESP = original
+    _reload_webhook_urls()

@@ -1,6 +1,7 @@
 """docker-compose.yml read against the settings it feeds (there is no Docker engine here)."""
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -73,3 +74,21 @@ def test_every_portal_variable_is_one_the_settings_or_boto3_read():
 def test_the_web_containers_report_their_health_from_healthz():
     check = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
     assert "/healthz" in check
+
+
+def test_the_proxys_access_log_masks_the_link_secret():
+    """Review finding 5: the proxy in front of gunicorn logs the request too."""
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "access_log /dev/stdout masked;" in nginx
+    [log_format] = re.findall(r"log_format masked (.*?);", nginx, re.DOTALL)
+    assert "$masked_path" in log_format
+    for leaky in ("$request ", "$request_uri", "$args", "$query_string", "$http_referer"):
+        assert leaky not in log_format + " "
+
+
+def test_the_web_containers_run_gunicorn_with_the_masking_config():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "--config=deploy/gunicorn.conf.py" in compose
+    assert '"--config", "deploy/gunicorn.conf.py"' in dockerfile
+    assert "access-logfile" not in compose + dockerfile

@@ -84,10 +84,32 @@ def test_production_refuses_to_start_without_a_real_service(missing):
     assert missing in result.stderr
 
 
-def test_production_without_twilio_warns_that_sms_stay_local():
-    result = deploy_check(TWILIO_ACCOUNT_SID=None, TWILIO_AUTH_TOKEN=None)
+@pytest.mark.parametrize("missing", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
+def test_production_without_twilio_refuses_to_start(missing):
+    """Review finding 5: the worker printed each SMS, link included, to stdout instead."""
+    result = deploy_check(**{missing: None})
     assert result.returncode != 0
-    assert "invitations.W001" in result.stderr + result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SMS_ENABLED=false" in result.stderr
+
+
+def test_production_with_sms_turned_off_needs_no_twilio():
+    result = deploy_check(
+        TWILIO_ACCOUNT_SID=None, TWILIO_AUTH_TOKEN=None, TWILIO_FROM=None, SMS_ENABLED="false"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    assert production_setting("SMS_ENABLED", SMS_ENABLED="false") == "False"
+
+
+def test_elsewhere_the_deploy_check_still_warns_that_sms_stay_local(settings):
+    from invitations.checks import sms_provider_is_configured
+
+    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
+    settings.SMS_ENABLED = True
+    assert [m.id for m in sms_provider_is_configured(None)] == ["invitations.W001"]
+    settings.SMS_ENABLED = False
+    assert sms_provider_is_configured(None) == []
 
 
 def test_twilio_credentials_without_a_sender_are_an_error():

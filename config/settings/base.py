@@ -18,6 +18,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmn")
+# Rotating the key: the old one here (comma-separated) keeps sessions and links made under
+# it working; messages for those links are rendered with the key that made them.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bureau.context_processors.current_firm",
+                "invitations.context_processors.sms",
             ],
         },
     },
@@ -159,6 +163,9 @@ INVITATION_EMAIL_SUBJECT = env(
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 
 # --- SMS (Twilio) ---------------------------------------------------------------------------
+# SMS_ENABLED=false turns SMS off: no SMS is promised (the wizard still takes mobile numbers,
+# and says that no SMS goes), and an SMS delivery from before is recorded as not sent.
+SMS_ENABLED = env.bool("SMS_ENABLED", default=True)
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env("TWILIO_FROM", default="")
@@ -266,15 +273,30 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Every line leaves through the console handler, whose filter masks invitation links'
+# secrets, e-mail addresses and phone numbers, whoever wrote the line (Django's "Not Found:
+# /inbjudan/<secret>/" among them); the Celery worker's handlers get the same filter
+# (config.celery) and gunicorn's access log too (deploy/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "operations.log_masking.MaskPersonalData"}},
     "formatters": {
         "kv": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "kv",
+            "filters": ["mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (its DEBUG console, runserver's request lines) write without
+        # the filter: its lines go through the console handler instead.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # The Twilio SDK logs every request, its number and text included, at INFO.
         "twilio.http_client": {"level": "WARNING"},

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ANYMAIL_ESP, env
+from .base import ANYMAIL_ESP, SMS_ENABLED, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -20,6 +20,15 @@ CACHES = {"default": env.cache("CACHE_URL")}
 if not (env("EMAIL_URL", default="") or ANYMAIL_ESP):
     raise ImproperlyConfigured(
         "Set EMAIL_URL (an SMTP server) or ANYMAIL_ESP (a provider) to send invitation e-mail."
+    )
+
+# Without Twilio an SMS would only reach the local outbox (a file, and the worker's console):
+# production refuses that unless SMS are explicitly off.
+if SMS_ENABLED and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured(
+        "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (and TWILIO_FROM or "
+        "TWILIO_MESSAGING_SERVICE_SID) to send SMS invitations, or SMS_ENABLED=false to send "
+        "invitations by e-mail only."
     )
 
 # X-Forwarded-Proto is believed only when the deployment says a TLS proxy sets it (and

@@ -6,6 +6,7 @@ tasks are only published once that transaction has committed, so a rollback send
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,14 +18,15 @@ from .tasks import dispatch_deliveries, notify_renewal_requested
 def promised_deliveries(
     invitation: Invitation, *, purpose: str = DeliveryPurpose.INVITATION
 ) -> list[Delivery]:
-    """The unsaved outbox rows ``invitation`` promises: e-mail always, SMS with a mobile."""
+    """The unsaved outbox rows ``invitation`` promises: e-mail always, SMS with a mobile
+    (unless SMS_ENABLED is off)."""
     user = invitation.user
     deliveries = [
         Delivery(
             invitation=invitation, channel=Channel.EMAIL, purpose=purpose, recipient=user.email
         )
     ]
-    if user.mobile:
+    if user.mobile and settings.SMS_ENABLED:
         deliveries.append(
             Delivery(
                 invitation=invitation,

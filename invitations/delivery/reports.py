@@ -11,6 +11,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from operations.log_masking import mask
+
 from ..models import Delivery, DeliveryError, DeliveryStatus, EventKind, InvitationEvent
 
 logger = logging.getLogger("invitations.delivery")
@@ -177,7 +179,7 @@ def record_provider_event(
             "delivery_id": delivery.pk,
             "channel": delivery.channel,
             "outcome": event,
-            "reason": detail,
+            "reason": mask(detail),
         },
     )
     return delivery

@@ -16,7 +16,9 @@ forward, so a "delivered" that came first stays (see ``reports``).
   may have left, so it becomes "unknown" for an operator instead of a duplicate.
 
 Every attempt writes one log line (logger ``invitations.delivery``) with the invitation,
-delivery, channel, attempt and outcome in ``extra``.
+delivery, channel, attempt and outcome in ``extra``: ids, never the address, number or link.
+A provider's words (an SMTP refusal names the address it refused) are kept, recorded and
+logged with addresses and numbers masked (``operations.log_masking.mask``).
 """
 
 import logging
@@ -38,6 +40,9 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from operations.log_masking import mask
+
+from ..links import LinkKeyMissing
 from ..models import (
     Channel,
     Delivery,
@@ -101,6 +106,9 @@ class SendFailure(Exception):
         code: str = DeliveryError.PROVIDER,
         retry_after: float | None = None,
     ):
+        # What a server says may name the recipient ("<anna@example.se>: unknown user"): the
+        # row names it already, and neither its record nor a log line repeats it.
+        reason = mask(reason)
         super().__init__(reason)
         self.reason = reason
         self.code = code
@@ -220,10 +228,7 @@ def _email_failure(error: Exception, delivery: Delivery) -> SendFailure | None:
     """What a mail backend's exception says about one message; None for an unforeseen one."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _text in error.recipients.values()]
-        reason = "; ".join(
-            f"{address}: {_smtp_reason(code, text)}"
-            for address, (code, text) in error.recipients.items()
-        )
+        reason = "; ".join(_smtp_reason(code, text) for code, text in error.recipients.values())
         if codes and all(400 <= code < 500 for code in codes):
             return TransientFailure(reason)
         return PermanentFailure(reason)
@@ -233,7 +238,7 @@ def _email_failure(error: Exception, delivery: Delivery) -> SendFailure | None:
             return TransientFailure(reason)
         return PermanentFailure(reason)
     if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
-        return PermanentFailure(f"{error} ({delivery.recipient})")
+        return PermanentFailure(str(error))
     if isinstance(error, AnymailAPIError):
         status = error.status_code
         if status is None or status >= 500 or status == 429:
@@ -305,7 +310,7 @@ def _send_email(message, delivery: Delivery, mail: MailSession) -> str:
     mail.send(message, delivery)
     status = getattr(message, "anymail_status", None)
     if status is not None and status.status and status.status <= {"invalid", "rejected", "failed"}:
-        raise PermanentFailure(f"{', '.join(sorted(status.status))}: {delivery.recipient}")
+        raise PermanentFailure(", ".join(sorted(status.status)))
     if status is not None and status.message_id is not None:
         return str(status.message_id)
     return message.extra_headers["Message-ID"]
@@ -488,6 +493,9 @@ def _reasons_not_to_send(deliveries: list[Delivery]) -> dict[int, Reason]:
             )
         elif newest.get((delivery.invitation_id, delivery.channel), delivery.pk) > delivery.pk:
             reasons[delivery.pk] = Reason(DeliveryError.SUPERSEDED)
+        elif delivery.channel == Channel.SMS and not settings.SMS_ENABLED:
+            # Promised before SMS were turned off (or queued again since): not sent, and said.
+            reasons[delivery.pk] = Reason(DeliveryError.SMS_DISABLED)
     return reasons
 
 
@@ -552,7 +560,7 @@ class _SentRecords:
             _log(
                 delivery,
                 SENT,
-                f"sent to {delivery.recipient} as {provider_message_id}",
+                f"sent as {provider_message_id}",
                 provider_message_id=provider_message_id,
             )
 
@@ -571,6 +579,10 @@ def _rendered(deliveries: list[Delivery]) -> dict[int, object]:
         )
         try:
             rendered[delivery.pk] = render(delivery)
+        except LinkKeyMissing:
+            # The link's key was dropped from SECRET_KEY_FALLBACKS: no message can carry a
+            # working link, so none goes; a resend makes a new one.
+            rendered[delivery.pk] = PermanentFailure("", code=DeliveryError.LINK_KEY_GONE)
         except Exception as error:  # noqa: BLE001 - recorded as that delivery's failure
             rendered[delivery.pk] = error
     emails = {d.pk: rendered[d.pk] for d in deliveries if d.channel == Channel.EMAIL}
@@ -661,7 +673,7 @@ def _attempt(delivery: Delivery, send, records: _SentRecords) -> Outcome:
         )
     except Exception as error:
         # A bug or an unforeseen provider error: keep the promise alive, retry later.
-        reason = f"{type(error).__name__}: {error}"
+        reason = mask(f"{type(error).__name__}: {error}")
         unexpected = {"level": logging.ERROR, "exc_info": True, "reason": reason}
         recorded = Reason(DeliveryError.UNEXPECTED, reason)
         if delivery.channel == Channel.SMS:

@@ -1,21 +1,19 @@
 """The providers' webhooks, mounted under /webhooks/ (config.urls)."""
 
-from anymail import urls as anymail_urls
-from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.conf import settings
+from django.urls import path
+
+from operations.provider_webhooks import provider_webhook_urlpatterns
 
 from . import webhooks
 
 app_name = "webhooks"
 
-# A provider's call carries no session: anymail's views check their own basic-auth secret
-# (ANYMAIL_WEBHOOK_SECRET) instead, so the login requirement must not send them to login.
-for _pattern in anymail_urls.urlpatterns:
-    login_not_required(_pattern.callback)
-
 urlpatterns = [
-    # e.g. /webhooks/anymail/postmark/tracking/; the events reach ``webhooks.email_tracking``.
-    path("anymail/", include(anymail_urls)),
+    # The configured provider's tracking webhook only (e.g. /webhooks/anymail/postmark/tracking/;
+    # anymail's view checks its basic-auth secret, ANYMAIL_WEBHOOK_SECRET): every other
+    # provider's address answers 404. The events reach ``webhooks.email_tracking``.
+    *provider_webhook_urlpatterns(settings.ANYMAIL_ESP, "tracking"),
     path(
         "twilio/status/<int:delivery_id>/",
         webhooks.twilio_status,

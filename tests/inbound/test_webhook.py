@@ -2,11 +2,9 @@
 basic auth, and refused without it; only the configured provider's URL is mounted."""
 
 import base64
-import importlib
 import json
 
 import pytest
-from django.urls import clear_url_caches
 
 from documents.models import Document
 from inbound.models import InboundMessage, Outcome
@@ -18,23 +16,10 @@ SECRET = "hook:s3cret-for-tests"
 URL = "/webhooks/anymail/postmark/inbound/"
 
 
-def _reload_urls():
-    import config.urls
-    import inbound.webhook_urls
-
-    importlib.reload(inbound.webhook_urls)
-    importlib.reload(config.urls)
-    clear_url_caches()
-
-
 @pytest.fixture
-def postmark(settings):
-    settings.ANYMAIL_ESP = "postmark"
+def postmark(settings, mounted_provider):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
-    _reload_urls()
-    yield
-    settings.ANYMAIL_ESP = ""
-    _reload_urls()
+    mounted_provider("postmark")
 
 
 def payload(*, sender: str, to: str, files=(), message_id="<pm-1@example.test>") -> dict:
@@ -138,3 +123,22 @@ def test_only_the_configured_providers_inbound_url_is_mounted():
     assert [p.name for p in inbound_urlpatterns("postmark")] == ["postmark_inbound_webhook"]
     assert [p.name for p in inbound_urlpatterns("mailgun")] == ["mailgun_inbound_webhook"]
     assert inbound_urlpatterns("") == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("body", [b"", b"not json", b"[]", b'{"ToFull": 7}', b"\x00\xff" * 40])
+def test_junk_to_the_configured_inbound_url_is_never_a_server_error(client, postmark, body):
+    """Review finding 6: a post the provider's parser cannot read is a 400, not a 500."""
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+    for content_type in ("application/json", "application/x-www-form-urlencoded"):
+        response = client.post(URL, body, content_type=content_type, HTTP_AUTHORIZATION=auth)
+        assert response.status_code == 400, (body, content_type, response.status_code)
+    assert not Document.objects.exists()
+
+
+def test_another_providers_inbound_url_answers_404(client, postmark):
+    for esp in ("mailgun", "sendgrid", "amazon_ses", "mailjet", "sparkpost"):
+        response = client.post(
+            f"/webhooks/anymail/{esp}/inbound/", b"{}", content_type="text/plain"
+        )
+        assert response.status_code == 404, esp

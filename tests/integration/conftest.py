@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -135,7 +136,7 @@ class WorkerProcess:
     """``celery -A config worker --pool=prefork -c 2`` as production runs it (production
     settings), on the tests' database and broker, sending to ``smtp_server``."""
 
-    def __init__(self, name: str, *, smtp_port: int, environment: dict[str, str]):
+    def __init__(self, name: str, *, smtp_port: int, environment: dict[str, str], log_path=None):
 
         database = connection.settings_dict
         self.node = f"{name}@{socket.gethostname()}"
@@ -143,6 +144,8 @@ class WorkerProcess:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": "integration-worker-secret-key-0123456789abcdefghijklmnopqrstu",
+            # The tests made the links under their own key: the worker has rotated since.
+            "SECRET_KEY_FALLBACKS": django_settings.SECRET_KEY,
             "DATABASE_URL": (
                 f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
                 f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
@@ -153,10 +156,14 @@ class WorkerProcess:
             "CACHE_URL": "locmemcache://",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "LOG_LEVEL": "WARNING",
+            # These workers send e-mail; production refuses SMS without Twilio otherwise.
+            "SMS_ENABLED": "false",
             **environment,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         root = Path(__file__).resolve().parent.parent.parent
+        # With ``log_path`` everything the worker prints or logs (at INFO) goes there.
+        output = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "celery"),
@@ -168,11 +175,12 @@ class WorkerProcess:
                 "2",
                 "-n",
                 f"{name}@%h",
+                *(["--loglevel=INFO"] if log_path else []),
             ],
             cwd=root,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
         )
         deadline = time.monotonic() + 60
         while not celery_app.control.ping(destination=[self.node], timeout=0.5):
@@ -216,8 +224,10 @@ def worker_processes(with_broker, transactional_db):
     stops every one of them after the test."""
     started = []
 
-    def start(name: str, *, smtp_port: int, **environment: str) -> WorkerProcess:
-        worker = WorkerProcess(name, smtp_port=smtp_port, environment=environment)
+    def start(name: str, *, smtp_port: int, log_path=None, **environment: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            name, smtp_port=smtp_port, environment=environment, log_path=log_path
+        )
         started.append(worker)
         return worker
 

@@ -129,7 +129,8 @@ class TwilioServer:
     """Answers POST /2010-04-01/Accounts/{sid}/Messages.json like Twilio does.
 
     ``answers`` is a queue of what to do with the next requests: "ok" (201), an HTTP status
-    (e.g. 500), ``(429, retry_after)``, "drop" (read the request, close without a reply) or
+    (e.g. 500), ``(429, retry_after)``, an error resource as a dict (``{"status": 400,
+    "code": 21211, "message": ...}``), "drop" (read the request, close without a reply) or
     "slow" (take the message, answer after a second).
     When it is empty every request gets "ok".
 
@@ -210,6 +211,8 @@ class TwilioServer:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return None
+                if isinstance(answer, dict):  # Twilio's error resource, e.g. 400 / 21211
+                    return self._json(answer["status"], answer)
                 if isinstance(answer, tuple):
                     status, retry_after = answer
                     return self._json(

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from invitations import secrets
 from invitations.delivery.messages import invitation_email, invitation_sms
 from invitations.services import invitation_link
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
@@ -103,6 +104,7 @@ def test_the_link_in_the_message_follows_a_resent_secret():
     before = invitation_email(delivery).body
     invitation = delivery.invitation
     invitation.secret_nonce = "0" * 32
+    invitation.secret_hash = secrets.hash_secret(secrets.secret_for(invitation.secret_nonce))
     invitation.expires_at = timezone.now()
     invitation.save()
 

@@ -17,7 +17,8 @@ TOKEN = "twilio-auth-token-for-tests"
 
 
 @pytest.fixture
-def anymail_secret(settings):
+def anymail_secret(settings, mounted_provider):
+    mounted_provider("postmark")
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:s3cret"}
     return "Basic " + base64.b64encode(b"hook:s3cret").decode()
 
@@ -204,7 +205,10 @@ def test_a_late_delivered_report_does_not_undo_a_failure(client, twilio_token):
     assert delivery.status == "failed"
 
 
-def test_without_a_webhook_secret_anymail_reports_are_not_believed(client, settings):
+def test_without_a_webhook_secret_anymail_reports_are_not_believed(
+    client, settings, mounted_provider
+):
+    mounted_provider("postmark")
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": ""}
     delivery = _sent_email()
 
@@ -354,3 +358,56 @@ def test_an_sms_left_unknown_is_settled_sent_by_twilios_callback(client, twilio_
     assert delivery.provider_message_id == "SM" + "5" * 32
     assert delivery.sent_at is not None
     assert delivery.invitation.events.filter(kind="sent").count() == 1
+
+
+# --- Review finding 6: only the configured provider's tracking webhook is mounted ----------
+
+OTHER_PROVIDERS = ["mailgun", "sendgrid", "amazon_ses", "mailjet", "sparkpost", "mandrill"]
+JUNK = [b"", b"not json", b"[]", b'{"RecordType": 7}', b"\x00\xff" * 40, b'"x"', b"{}"]
+
+
+@pytest.mark.parametrize("esp", OTHER_PROVIDERS)
+def test_another_providers_tracking_url_answers_404(client, anymail_secret, esp):
+    for body in JUNK:
+        response = client.post(
+            f"/webhooks/anymail/{esp}/tracking/",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=anymail_secret,
+        )
+        assert response.status_code == 404, (esp, body)
+    # The inbound URLs likewise: no provider's, since none is configured for the test.
+    inbound = client.post(f"/webhooks/anymail/{esp}/inbound/", b"{}", content_type="text/plain")
+    assert inbound.status_code == 404
+
+
+def test_without_a_provider_no_tracking_url_is_mounted(client, settings, mounted_provider):
+    mounted_provider("")
+    assert client.post(POSTMARK_URL, b"{}", content_type="application/json").status_code == 404
+
+
+@pytest.mark.parametrize("body", JUNK)
+def test_junk_to_the_configured_providers_url_is_never_a_server_error(client, anymail_secret, body):
+    delivery = _sent_email()
+    for auth in (anymail_secret, None, "Basic " + base64.b64encode(b"x:y").decode()):
+        headers = {"HTTP_AUTHORIZATION": auth} if auth else {}
+        for content_type in ("application/json", "application/x-www-form-urlencoded"):
+            response = client.post(POSTMARK_URL, body, content_type=content_type, **headers)
+            # Unreadable: 400; readable but about nothing of ours ("{}"): 200, nothing done.
+            expected = {400, 200} if auth == anymail_secret else {400}
+            assert response.status_code in expected, (body, auth, response.status_code)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert not InvitationEvent.objects.exists()
+
+
+def test_the_configured_providers_url_answers_with_its_basic_auth(client, anymail_secret):
+    _sent_email()
+    body = json.dumps({"RecordType": "Delivery", "MessageID": "pm-0001"})
+    with_auth = client.post(
+        POSTMARK_URL, body, content_type="application/json", HTTP_AUTHORIZATION=anymail_secret
+    )
+    without = client.post(POSTMARK_URL, body, content_type="application/json")
+
+    assert (with_auth.status_code, without.status_code) == (200, 400)
+    assert Delivery.objects.get().status == "delivered"

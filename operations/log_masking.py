@@ -1,0 +1,70 @@
+"""Personal data and live links kept out of every log line.
+
+The portal's own lines name deliveries and invitations by id, never by address, number or
+link. What others write (Django's "Not Found: /inbjudan/<secret>/", a provider's refusal
+text, gunicorn's access log, a traceback) goes through ``mask`` on its way out:
+
+- the secret of an invitation link, ``/inbjudan/<secret>/`` (also URL-encoded, as in a
+  ``next=`` parameter), becomes ``/inbjudan/***/``;
+- an e-mail address keeps only its domain, ``***@example.se`` (a client company's inbound
+  address is itself a secret: its local part is what a sender must know);
+- a phone number in international form becomes ``+***``.
+
+``MaskPersonalData`` is the logging filter (on the console handler of ``LOGGING``, on the
+Celery worker's handlers and on gunicorn's loggers, see ``gunicorn_logging``).
+"""
+
+import logging
+import re
+
+_SLASH = r"(?:/|%2[Ff])"
+_INVITATION_SECRET = re.compile(
+    rf"({_SLASH}inbjudan{_SLASH})(?!ny-lank-begard(?:{_SLASH}|\b))[A-Za-z0-9_-]+"
+)
+_EMAIL_ADDRESS = re.compile(
+    r"[A-Za-z0-9.!#$&'*+=?^_`{|}~-]+(?:@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
+)
+_PHONE_NUMBER = re.compile(r"(?:\+|%2[Bb])\d[\d ]{5,16}\d")
+
+MASK = "***"
+
+
+def mask(text: str) -> str:
+    """``text`` with link secrets, e-mail addresses and phone numbers masked."""
+    if not text:
+        return text
+    text = _INVITATION_SECRET.sub(rf"\g<1>{MASK}", text)
+    text = _EMAIL_ADDRESS.sub(rf"{MASK}@\g<1>", text)
+    return _PHONE_NUMBER.sub(f"+{MASK}", text)
+
+
+# The attributes every LogRecord has; anything else came in ``extra`` and may be formatted too.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class MaskPersonalData(logging.Filter):
+    """Masks the formatted message, the traceback and string ``extra`` fields of each record
+    (in place: every handler after this one sees the masked record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, name, mask(value))
+        return True
+
+
+def mask_handlers(logger: logging.Logger) -> None:
+    """Adds the filter to each of ``logger``'s handlers that has none yet."""
+    for handler in logger.handlers:
+        if not any(isinstance(existing, MaskPersonalData) for existing in handler.filters):
+            handler.addFilter(MaskPersonalData())
