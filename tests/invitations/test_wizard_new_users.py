@@ -83,6 +83,20 @@ def test_filled_rows_survive_paging_and_searching(accountant_client, accountant,
     assert "Klient 00 AB" in marked_only and "Klient 01 AB" not in marked_only
 
 
+def test_step_two_shows_exactly_25_clients_a_page(accountant_client, accountant, firm):
+    clients = many_clients(accountant, firm, 51)
+    step = start(accountant_client)
+
+    def rows_on(page):
+        html = page_text(accountant_client.get(step, {"sida": page}))
+        return [int(pk) for pk in re.findall(r'name="r(\d+)-full_name"', html)]
+
+    by_name = [client.pk for client in sorted(clients, key=lambda client: client.name)]
+    assert rows_on(1) == by_name[:25]
+    assert rows_on(2) == by_name[25:50]
+    assert rows_on(3) == by_name[50:]
+
+
 def test_a_language_chosen_before_typing_survives_paging(accountant_client, accountant, firm):
     clients = [administered_client(accountant, firm, name=f"Klient {n:02d} AB") for n in range(30)]
     step = start(accountant_client)
