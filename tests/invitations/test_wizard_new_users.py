@@ -6,6 +6,7 @@ import re
 import pytest
 
 from accounts.models import User
+from invitations.models import Invitation, InvitationStatus
 from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
@@ -146,8 +147,18 @@ def test_a_row_that_is_not_a_client_id_is_ignored(accountant_client, accountant,
     huge = "9" * 30
     data["row"] += ["'; drop table", "-1", huge]
     data.update({f"r{huge}-marked": "1", f"r{huge}-full_name": "X", f"r{huge}-email": "x@y.test"})
-    response = accountant_client.post(start(accountant_client), data)
-    assert response.status_code == 302
+    step = start(accountant_client)
+    response = accountant_client.post(step, data)
+    assert response.status_code == 302 and response.url == review_url(step)
+    assert not User.objects.filter(email__in=["k@ek.test", "x@y.test"]).exists()
+
+    review = page_text(accountant_client.get(response.url))
+    assert "Kalle Ek" in review and "x@y.test" not in review
+    accountant_client.post(review_url(step))
+    (invitation,) = Invitation.objects.all()
+    assert (invitation.client, invitation.user.email) == (client, "k@ek.test")
+    assert invitation.status == InvitationStatus.PENDING
+    assert not User.objects.filter(email="x@y.test").exists()
 
 
 @pytest.mark.parametrize("count", [5, 500])
