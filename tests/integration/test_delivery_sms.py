@@ -95,6 +95,48 @@ def test_a_timeout_after_sending_leaves_the_sms_unknown(twilio_server, settings)
 
 
 @pytest.mark.django_db
+def test_each_sms_attempt_logs_one_line_of_ids_and_no_number_or_link(twilio_server, delivery_log):
+    """As for e-mail: one record per attempt on ``invitations.delivery`` with the ids, the
+    channel, the attempt and its outcome, and never the number, the name or the link (as
+    the portal wrote it, before the console handler's masking filter)."""
+    twilio_server.answers.extend([(429, 1), "ok", 500, 400])
+    retried_then_sent = _sms_delivery(user__full_name="Greta Garbosson")
+    left_unknown = _sms_delivery(user__full_name="Greta Garbosson")
+    refused = _sms_delivery(user__full_name="Greta Garbosson")
+
+    send_delivery.delay(retried_then_sent.pk)  # 429: pending, due after Twilio's Retry-After
+    Delivery.objects.filter(pk=retried_then_sent.pk).update(next_attempt_at=timezone.now())
+    send_delivery.delay(retried_then_sent.pk)
+    send_delivery.delay(left_unknown.pk)
+    send_delivery.delay(refused.pk)
+
+    records = delivery_log
+    assert [(r.delivery_id, r.invitation_id, r.channel, r.attempt, r.outcome) for r in records] == [
+        (d.pk, d.invitation_id, "sms", attempt, outcome)
+        for d, attempt, outcome in [
+            (retried_then_sent, 1, "retry"),
+            (retried_then_sent, 2, "sent"),
+            (left_unknown, 1, "unknown"),
+            (refused, 1, "failed"),
+        ]
+    ]
+    assert len(twilio_server.requests) == 4
+    secrets_sent = {
+        r.form["Body"].split("/inbjudan/")[1].split("/")[0] for r in twilio_server.requests
+    }
+    for record in records:
+        logged = record.getMessage() + " " + " ".join(map(str, vars(record).values()))
+        for personal in (
+            "+46701234599",
+            "701234599",
+            "Greta Garbosson",
+            "/inbjudan/",
+            *secrets_sent,
+        ):
+            assert personal not in logged, (record.outcome, personal)
+
+
+@pytest.mark.django_db
 def test_an_invalid_number_fails_at_once(twilio_server):
     twilio_server.answers.append(400)
     delivery = _sms_delivery()
