@@ -1,6 +1,7 @@
 """E-mail through a real SMTP server on loopback, tasks in-process (the embedded mode)."""
 
 import logging
+import socket
 
 import pytest
 from django.db import connection
@@ -74,6 +75,50 @@ def test_no_mail_server_is_retried_with_growing_back_off_then_fails(settings, ca
         "email",
         1,
     )
+
+
+def test_a_mail_server_that_never_answers_is_retried_after_the_timeout(smtp_server, settings):
+    delivery = DeliveryFactory()
+    # Takes the connection (the listen queue) and never greets: smtplib waits EMAIL_TIMEOUT.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        settings.EMAIL_PORT = silent.getsockname()[1]
+        settings.EMAIL_TIMEOUT = 0.3
+        send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.next_attempt_at > delivery.status_changed_at
+    assert "timed out" in delivery.last_error
+    assert smtp_server.received == []
+
+    settings.EMAIL_PORT = smtp_server.port  # the server answers again
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    send_delivery.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert [mail.recipients for mail in smtp_server.received] == [[delivery.recipient]]
+
+
+def test_delivery_retry_max_seconds_caps_the_back_off(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_MAX_ATTEMPTS = 5
+    settings.DELIVERY_RETRY_BASE_SECONDS = 60
+    settings.DELIVERY_RETRY_MAX_SECONDS = 90
+    delivery = DeliveryFactory()
+
+    delays = []
+    for _attempt in range(4):
+        send_delivery.delay(delivery.pk)
+        delivery.refresh_from_db()
+        delays.append((delivery.next_attempt_at - delivery.status_changed_at).total_seconds())
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+    # Uncapped: 30–60, 60–120, 120–240, 240–480 s; capped at 90: the later ones 45–90 s.
+    assert 30 <= delays[0] <= 60
+    assert all(45 <= delay <= 90 for delay in delays[1:]), delays
+    assert delivery.status == "pending"
 
 
 def test_a_retry_that_is_not_yet_due_sends_nothing(smtp_server):
