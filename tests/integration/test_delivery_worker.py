@@ -14,8 +14,8 @@ from invitations.models import Delivery, InvitationBatch, InvitationEvent
 from invitations.services import NewUserRow, invite_new_users
 from invitations.tasks import send_delivery, sweep_pending_deliveries
 from tests.bureau.factories import AccountantFactory
-from tests.clients.factories import ClientCompanyFactory
-from tests.invitations.wizard import administered_client, fields, granska, review_url, start
+from tests.clients.factories import ClientCompanyFactory, administered_client
+from tests.invitations.wizard import fields, granska, review_url, start
 
 from .conftest import TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, broker_at, wait_until
 from .servers import ClosingListener, free_port

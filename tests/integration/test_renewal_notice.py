@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
 
 from invitations.models import EventKind
 from tests.accounts.factories import UserFactory
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import renew_url
 
 from .conftest import wait_until
 
@@ -40,9 +40,7 @@ def test_notify_mode_queues_the_notice_and_only_a_worker_sends_it(with_broker, c
         expires_at=timezone.now() - timedelta(days=1),
     )
 
-    response = client.post(
-        reverse("acceptance:request_new_link", kwargs={"secret": invitation.secret})
-    )
+    response = client.post(renew_url(invitation.secret))
 
     assert response.status_code == 302
     assert mail.outbox == []  # the request sent nothing …

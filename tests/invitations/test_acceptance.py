@@ -13,6 +13,7 @@ from invitations.models import Delivery, EventKind, InvitationEvent, InvitationS
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientMembershipFactory
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import accept_url, renew_url
 
 GOOD_PASSWORD = "Kvitto-Lada-2026"
 
@@ -31,14 +32,6 @@ def invitation(db):
     )
     ClientMembershipFactory(client=invitation.client, user=invitation.user)
     return invitation
-
-
-def accept_url(secret):
-    return reverse("acceptance:accept", kwargs={"secret": secret})
-
-
-def renew_url(secret):
-    return reverse("acceptance:request_new_link", kwargs={"secret": secret})
 
 
 def test_opening_the_link_shows_firm_client_and_username_and_changes_nothing(client, invitation):

@@ -12,16 +12,9 @@ from django.utils import timezone
 
 from invitations.delivery.outbox import outbox_entries
 from invitations.models import Delivery
-from tests.accounts.factories import UserFactory
-from tests.invitations.factories import DeliveryFactory, InvitationFactory
+from tests.invitations.factories import DeliveryFactory, InvitationFactory, SmsDeliveryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _events(invitation):
@@ -133,21 +126,14 @@ def test_retry_deliveries_takes_only_the_chosen_status(
     assert [message.to for message in mail.outbox] == [[retried.recipient]]
 
 
-def _sms_delivery(status):
-    invitation = InvitationFactory(user__mobile="+46701234567")
-    return DeliveryFactory(
-        invitation=invitation, channel="sms", recipient="+46701234567", status=status
-    )
-
-
 def test_retry_deliveries_channel_sms_leaves_the_e_mail(
     settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.SMS_OUTBOX_DIR = str(tmp_path)
     failed_email = DeliveryFactory(status="failed")
     unknown_email = DeliveryFactory(status="unknown")
-    failed_sms = _sms_delivery("failed")
-    unknown_sms = _sms_delivery("unknown")
+    failed_sms = SmsDeliveryFactory(status="failed")
+    unknown_sms = SmsDeliveryFactory(status="unknown")
     out = io.StringIO()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,7 +148,7 @@ def test_retry_deliveries_channel_sms_leaves_the_e_mail(
         unknown_sms.pk: "sent",
     }
     assert mail.outbox == []
-    assert [entry.to for entry in outbox_entries()] == ["+46701234567", "+46701234567"]
+    assert [entry.to for entry in outbox_entries()] == ["+46701234599", "+46701234599"]
 
 
 def test_retry_deliveries_id_takes_only_the_named_rows(django_capture_on_commit_callbacks):
@@ -198,7 +184,7 @@ def test_the_retry_action_sends_an_unknown_sms_again(
     superuser_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.SMS_OUTBOX_DIR = str(tmp_path)
-    unknown = _sms_delivery("unknown")
+    unknown = SmsDeliveryFactory(status="unknown")
     unknown.attempts, unknown.error_code = 1, "timeout"
     unknown.save(update_fields=["attempts", "error_code"])
 
@@ -214,7 +200,7 @@ def test_the_retry_action_sends_an_unknown_sms_again(
     assert "hoppades över" not in html
     unknown.refresh_from_db()
     assert (unknown.status, unknown.attempts, unknown.error_code) == ("sent", 1, "")
-    assert [entry.to for entry in outbox_entries()] == ["+46701234567"]
+    assert [entry.to for entry in outbox_entries()] == ["+46701234599"]
 
 
 def test_sweep_deliveries_sends_what_was_left_pending(settings):

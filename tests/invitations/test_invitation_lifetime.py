@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from invitations import secrets
@@ -16,6 +15,7 @@ from invitations.models import EventKind, Invitation, InvitationStatus
 from invitations.services import NewUserRow, invite_new_users, resend_invitations
 from tests.clients.factories import ClientCompanyFactory, ClientRightFactory
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import accept_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,9 +79,7 @@ def test_the_link_works_until_the_configured_days_have_passed(
     settings.INVITATION_VALID_DAYS = 3
     invitation = _invite(accountant, firm)
     made_at = invitation.events.get(kind=EventKind.CREATED).created_at
-    url = reverse(
-        "acceptance:accept", kwargs={"secret": secrets.secret_for(invitation.secret_nonce)}
-    )
+    url = accept_url(secrets.secret_for(invitation.secret_nonce))
 
     monkeypatch.setattr(timezone, "now", lambda: made_at + timedelta(days=3, minutes=-1))
     assert "Aktivera kontot och logga in" in client.get(url).content.decode()

@@ -6,8 +6,8 @@ import pytest
 from accounts.models import User
 from invitations.models import Invitation
 from tests.bureau.factories import AccountantFactory
-from tests.clients.factories import ClientMembershipFactory
-from tests.invitations.wizard import administered_client, page_text, start
+from tests.clients.factories import ClientMembershipFactory, administered_client
+from tests.invitations.wizard import page_text, start
 
 
 def test_existing_users_who_never_accepted_are_listed_and_invited(

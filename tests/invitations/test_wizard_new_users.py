@@ -11,9 +11,9 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.wizard import (
-    administered_client,
     fields,
     granska,
     many_clients,

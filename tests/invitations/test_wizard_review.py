@@ -14,9 +14,9 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.wizard import (
-    administered_client,
     assert_field_error,
     fields,
     granska,

@@ -6,8 +6,9 @@ import pytest
 from accounts.models import User
 from invitations.drafts import SESSION_KEY
 from invitations.models import Invitation, InvitationBatch
+from tests.clients.factories import administered_client
 
-from .wizard import administered_client, fields, granska, key_of, page_text, review_url, start
+from .wizard import fields, granska, key_of, page_text, review_url, start
 
 pytestmark = pytest.mark.django_db
 
