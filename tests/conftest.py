@@ -82,6 +82,15 @@ def accountant_client(client, accountant):
     return client
 
 
+@pytest.fixture
+def superuser_client(client, db):
+    """The test client signed in as a superuser (the Django admin's pages)."""
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
 def _reload_webhook_urls():
     import importlib
 

@@ -4,7 +4,6 @@ The msgids are Swedish; locale/en holds the English catalogue, committed compile
 """
 
 import ast
-import datetime
 import gettext
 import os
 import re
@@ -18,7 +17,7 @@ from django.utils.translation.template import templatize
 
 from invitations.delivery.messages import invitation_email, invitation_sms
 from tests.clients.factories import ClientCompanyFactory
-from tests.invitations.factories import DeliveryFactory, InvitationFactory
+from tests.invitations.factories import DeliveryFactory, message_delivery
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES"
@@ -98,28 +97,11 @@ def test_a_form_error_in_english(accountant_client):
     assert "Enter the organisation number as NNNNNN-NNNN (ten digits)." in html
 
 
-def _delivery(*, channel: str, language: str = "en", purpose: str = "invitation"):
-    invitation = InvitationFactory(
-        user__full_name="Maja Månsson",
-        user__username="maja.mansson",
-        user__language=language,
-        user__mobile="+46705556677",
-        client__name="Fisk & Skaldjur AB",
-        client__firm__name="Räkna Rätt AB",
-        invited_by__full_name="Olle Konsult",
-        expires_at=datetime.datetime(2026, 10, 15, 12, 0, tzinfo=datetime.UTC),
-    )
-    recipient = invitation.user.email if channel == "email" else "+46705556677"
-    return DeliveryFactory(
-        invitation=invitation, channel=channel, purpose=purpose, recipient=recipient
-    )
-
-
 @pytest.mark.django_db
 def test_a_client_user_with_english_gets_the_invitation_email_in_english():
     # The accountant's request runs in Swedish; the message follows the invited user.
     with translation.override("sv"):
-        message = invitation_email(_delivery(channel="email"))
+        message = invitation_email(message_delivery(channel="email", language="en"))
 
     html = message.alternatives[0].content
     assert message.subject == "Räkna Rätt AB has invited you to Byråportalen"
@@ -136,7 +118,7 @@ def test_a_client_user_with_english_gets_the_invitation_email_in_english():
 
 @pytest.mark.django_db
 def test_an_english_reminder_and_sms():
-    reminder_delivery = _delivery(channel="email", purpose="reminder")
+    reminder_delivery = message_delivery(channel="email", language="en", purpose="reminder")
     sms_delivery = DeliveryFactory(
         invitation=reminder_delivery.invitation, channel="sms", recipient="+46705556677"
     )
@@ -155,7 +137,7 @@ def test_an_english_reminder_and_sms():
 @pytest.mark.django_db
 def test_a_swedish_client_user_still_gets_swedish_when_the_sender_uses_english():
     with translation.override("en"):
-        sms = invitation_sms(_delivery(channel="sms", language="sv"))
+        sms = invitation_sms(message_delivery(channel="sms", language="sv"))
     assert sms.body.startswith("Räkna Rätt AB har bjudit in dig till Byråportalen.")
 
 

@@ -79,7 +79,7 @@ def test_production_settings_pass_the_deploy_checks():
 
 @pytest.mark.parametrize("missing", ["CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"])
 def test_production_refuses_to_start_without_a_real_service(missing):
-    result = deploy_check(**{missing: None})
+    result = deploy_check(**{missing: None, "ANYMAIL_ESP": None})
     assert result.returncode != 0
     assert missing in result.stderr
 
@@ -164,6 +164,29 @@ def test_production_on_shared_object_storage_passes_the_deploy_checks_too():
         FILE_STORAGE_BACKEND="storages.backends.s3.S3Storage",
         FILE_STORAGE_OPTIONS='{"bucket_name": "underlag", "endpoint_url": "http://minio:9000"}',
         BEHIND_TLS_PROXY="true",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_email_url_or_anymail_esp_chooses_the_mail_backend():
+    """The README: EMAIL_URL (SMTP) or ANYMAIL_ESP (a provider) decides; a provider wins."""
+    smtp = "'django.core.mail.backends.smtp.EmailBackend'"
+    postmark = "'anymail.backends.postmark.EmailBackend'"
+    assert production_setting("EMAIL_BACKEND") == smtp
+    assert production_setting("EMAIL_HOST") == "'mail.example.se'"
+    assert production_setting("EMAIL_PORT") == "587"
+    assert production_setting("EMAIL_USE_TLS", EMAIL_URL="smtp+tls://mail.example.se:587") == "True"
+    assert production_setting("EMAIL_BACKEND", ANYMAIL_ESP="postmark") == postmark
+    assert production_setting("EMAIL_BACKEND", ANYMAIL_ESP="postmark", EMAIL_URL=None) == postmark
+
+
+def test_production_accepts_anymail_esp_without_email_url():
+    result = deploy_check(
+        EMAIL_URL=None,
+        ANYMAIL_ESP="postmark",
+        ANYMAIL='{"POSTMARK_SERVER_TOKEN": "server-token"}',
+        ANYMAIL_WEBHOOK_SECRET="hook:a-long-random-webhook-secret",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

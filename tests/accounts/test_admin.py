@@ -8,12 +8,6 @@ from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory
 
 
-@pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 @pytest.mark.django_db
 def test_user_change_list_shows_firms_without_a_query_per_row(superuser_client):
     url = reverse("admin:accounts_user_changelist")

@@ -5,15 +5,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from bureau.models import Firm
-from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import ClientCompanyFactory
-
-
-@pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def make_firms(count):

@@ -30,3 +30,10 @@ class ClientMembershipFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientCompanyFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def administered_client(accountant, firm, **kwargs):
+    """A client company of ``firm`` on which ``accountant`` is system administrator."""
+    client = ClientCompanyFactory(firm=firm, **kwargs)
+    ClientRightFactory(accountant=accountant, client=client, is_system_admin=True)
+    return client

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from clients.models import ClientCompany
-from tests.accounts.factories import UserFactory
 from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
@@ -17,12 +16,6 @@ CHANGE_LISTS = [
     "admin:clients_clientright_changelist",
     "admin:clients_clientmembership_changelist",
 ]
-
-
-@pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def make_rows(count):

@@ -30,6 +30,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ClosingListener:
+    """A port where something answers every connection by closing it at once (a broker that
+    is not serving), counting the connections: how often a client tried before giving up."""
+
+    def __init__(self):
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.listener.close()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            connection.close()
+
+
 # --- SMTP -----------------------------------------------------------------------------------
 
 

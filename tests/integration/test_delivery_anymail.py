@@ -34,14 +34,22 @@ def postmark(settings, mounted_provider):
     server.stop()
 
 
-def test_a_provider_5xx_is_retried_and_the_providers_id_is_kept(postmark):
-    postmark.answers.append((503, {"ErrorCode": 100, "Message": "Maintenance"}))
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [
+        (503, {"ErrorCode": 100, "Message": "Maintenance"}),
+        (429, {"Message": "Rate limit exceeded"}),
+    ],
+)
+def test_a_provider_5xx_or_429_is_retried_and_the_providers_id_is_kept(postmark, status, answer):
+    postmark.answers.append((status, answer))
     delivery = DeliveryFactory()
 
     send_delivery.delay(delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == "pending"
-    assert "503" in delivery.last_error
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.next_attempt_at > delivery.status_changed_at
+    assert str(status) in delivery.last_error
 
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
     send_delivery.delay(delivery.pk)

@@ -180,7 +180,8 @@ def test_with_sms_off_an_sms_delivery_is_recorded_not_sent(settings, twilio_serv
 
 @pytest.mark.django_db
 def test_with_sms_off_the_wizard_promises_no_sms(settings, accountant_client, accountant, firm):
-    from tests.invitations.wizard import administered_client, fields, granska, review_url, start
+    from tests.clients.factories import administered_client
+    from tests.invitations.wizard import fields, granska, review_url, start
 
     settings.SMS_ENABLED = False
     client = administered_client(accountant, firm)

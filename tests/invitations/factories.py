@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -48,3 +50,34 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     invitation = factory.SubFactory(InvitationFactory)
     channel = "email"
     recipient = factory.SelfAttribute("invitation.user.email")
+
+
+class SmsDeliveryFactory(DeliveryFactory):
+    """An SMS to the invited user's mobile, +46701234599 unless told otherwise."""
+
+    invitation = factory.SubFactory(InvitationFactory, user__mobile="+46701234599")
+    channel = "sms"
+    recipient = factory.LazyAttribute(lambda o: o.invitation.user.mobile.as_e164)
+
+
+MESSAGE_EXPIRY = datetime.datetime(2026, 10, 15, 12, 0, tzinfo=datetime.UTC)
+
+
+def message_delivery(*, channel="email", language="sv", purpose="invitation") -> Delivery:
+    """A delivery whose message names known people, for the tests that read the rendered
+    e-mail or SMS: Maja Månsson (maja.mansson, +46705556677) of Fisk & Skaldjur AB, invited
+    by Olle Konsult of Räkna Rätt AB, her link valid until ``MESSAGE_EXPIRY``."""
+    invitation = InvitationFactory(
+        user__full_name="Maja Månsson",
+        user__username="maja.mansson",
+        user__language=language,
+        user__mobile="+46705556677",
+        client__name="Fisk & Skaldjur AB",
+        client__firm__name="Räkna Rätt AB",
+        invited_by__full_name="Olle Konsult",
+        expires_at=MESSAGE_EXPIRY,
+    )
+    recipient = invitation.user.email if channel == "email" else "+46705556677"
+    return DeliveryFactory(
+        invitation=invitation, channel=channel, purpose=purpose, recipient=recipient
+    )

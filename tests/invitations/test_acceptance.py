@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invitations import secrets
-from invitations.models import Delivery, EventKind, InvitationStatus
+from invitations.models import Delivery, EventKind, InvitationEvent, InvitationStatus
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientMembershipFactory
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import accept_url, renew_url
 
 GOOD_PASSWORD = "Kvitto-Lada-2026"
 
@@ -31,14 +32,6 @@ def invitation(db):
     )
     ClientMembershipFactory(client=invitation.client, user=invitation.user)
     return invitation
-
-
-def accept_url(secret):
-    return reverse("acceptance:accept", kwargs={"secret": secret})
-
-
-def renew_url(secret):
-    return reverse("acceptance:request_new_link", kwargs={"secret": secret})
 
 
 def test_opening_the_link_shows_firm_client_and_username_and_changes_nothing(client, invitation):
@@ -62,13 +55,19 @@ def test_opening_the_link_shows_firm_client_and_username_and_changes_nothing(cli
 def test_opening_the_link_twice_still_leaves_it_usable(client, invitation):
     client.get(accept_url(invitation.secret))
     client.get(accept_url(invitation.secret))
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
 
     response = client.post(
         accept_url(invitation.secret),
         {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == reverse("documents:start")
+    invitation.refresh_from_db()
+    invitation.user.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert invitation.user.is_active and invitation.user.check_password(GOOD_PASSWORD)
 
 
 def test_choosing_a_password_accepts_activates_logs_in_and_lands_on_the_start_page(
@@ -287,6 +286,13 @@ def test_renewal_answers_a_stranger_exactly_as_it_answers_the_invited(client, ex
     assert known.url == unknown.url == reverse("acceptance:new_link_requested")
     page = client.get(known.url).content.decode()
     assert "Tack, vi har tagit emot din begäran" in page
+    # Only the real link's request is recorded; the made-up one creates nothing.
+    assert list(InvitationEvent.objects.values_list("invitation", "kind")) == [
+        (expired.pk, EventKind.RENEWAL_REQUESTED)
+    ]
+    expired.refresh_from_db()
+    assert expired.status == InvitationStatus.PENDING
+    assert not Delivery.objects.exists()
 
 
 def test_renewal_is_post_only(client, expired):

@@ -15,6 +15,7 @@ from tests.clients.factories import (
     ClientRightFactory,
 )
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
+from tests.invitations.links import accept_url
 
 
 @pytest.fixture
@@ -38,10 +39,6 @@ def pending(client_company, **kwargs):
 
 def correct_url(invitation):
     return reverse("invitations:correct", args=[invitation.pk])
-
-
-def accept_url(secret):
-    return reverse("acceptance:accept", kwargs={"secret": secret})
 
 
 FIXED = {"full_name": "Maja Månsson", "email": "maja@ratt.example", "mobile": "", "language": "sv"}

@@ -10,17 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from invitations.delivery.outbox import outbox_entries
 from invitations.models import Delivery
-from tests.accounts.factories import UserFactory
-from tests.invitations.factories import DeliveryFactory, InvitationFactory
+from tests.invitations.factories import DeliveryFactory, InvitationFactory, SmsDeliveryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _events(invitation):
@@ -112,17 +106,101 @@ def test_retry_deliveries_needs_a_choice():
         call_command("retry_deliveries")
 
 
-def test_retry_deliveries_takes_only_the_chosen_statuses(django_capture_on_commit_callbacks):
-    failed = DeliveryFactory(status="failed")
+@pytest.mark.parametrize(
+    ("option", "chosen", "left"),
+    [("--failed", "failed", "unknown"), ("--unknown", "unknown", "failed")],
+)
+def test_retry_deliveries_takes_only_the_chosen_status(
+    option, chosen, left, django_capture_on_commit_callbacks
+):
+    retried = DeliveryFactory(status=chosen, attempts=1)
+    untouched = DeliveryFactory(status=left, attempts=1)
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_deliveries", option, stdout=out)
+
+    assert "köade igen: 1" in out.getvalue()
+    assert Delivery.objects.get(pk=retried.pk).status == "sent"
+    assert Delivery.objects.get(pk=untouched.pk).status == left
+    assert [message.to for message in mail.outbox] == [[retried.recipient]]
+
+
+def test_retry_deliveries_channel_sms_leaves_the_e_mail(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SMS_OUTBOX_DIR = str(tmp_path)
+    failed_email = DeliveryFactory(status="failed")
+    unknown_email = DeliveryFactory(status="unknown")
+    failed_sms = SmsDeliveryFactory(status="failed")
+    unknown_sms = SmsDeliveryFactory(status="unknown")
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_deliveries", "--failed", "--unknown", "--channel", "sms", stdout=out)
+
+    assert "köade igen: 2" in out.getvalue()
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses == {
+        failed_email.pk: "failed",
+        unknown_email.pk: "unknown",
+        failed_sms.pk: "sent",
+        unknown_sms.pk: "sent",
+    }
+    assert mail.outbox == []
+    assert [entry.to for entry in outbox_entries()] == ["+46701234599", "+46701234599"]
+
+
+def test_retry_deliveries_id_takes_only_the_named_rows(django_capture_on_commit_callbacks):
+    first, second, third = (DeliveryFactory(status="failed") for _ in range(3))
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "retry_deliveries", "--failed", "--id", str(first.pk), "--id", str(third.pk), stdout=out
+        )
+
+    assert "köade igen: 2" in out.getvalue()
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "sent", second.pk: "failed", third.pk: "sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.recipient, third.recipient])
+
+
+def test_retry_deliveries_id_of_a_row_in_another_status_queues_nothing(
+    django_capture_on_commit_callbacks,
+):
     unknown = DeliveryFactory(status="unknown")
     out = io.StringIO()
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("retry_deliveries", "--failed", stdout=out)
+        call_command("retry_deliveries", "--failed", "--id", str(unknown.pk), stdout=out)
 
-    assert "köade igen: 1" in out.getvalue()
-    assert Delivery.objects.get(pk=failed.pk).status == "sent"
+    assert "köade igen: 0" in out.getvalue()
     assert Delivery.objects.get(pk=unknown.pk).status == "unknown"
+    assert mail.outbox == []
+
+
+def test_the_retry_action_sends_an_unknown_sms_again(
+    superuser_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SMS_OUTBOX_DIR = str(tmp_path)
+    unknown = SmsDeliveryFactory(status="unknown")
+    unknown.attempts, unknown.error_code = 1, "timeout"
+    unknown.save(update_fields=["attempts", "error_code"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(
+            reverse("admin:invitations_delivery_changelist"),
+            {"action": "retry_selected", "_selected_action": [unknown.pk]},
+            follow=True,
+        )
+
+    html = response.content.decode()
+    assert "1 utskick skickas igen." in html
+    assert "hoppades över" not in html
+    unknown.refresh_from_db()
+    assert (unknown.status, unknown.attempts, unknown.error_code) == ("sent", 1, "")
+    assert [entry.to for entry in outbox_entries()] == ["+46701234599"]
 
 
 def test_sweep_deliveries_sends_what_was_left_pending(settings):

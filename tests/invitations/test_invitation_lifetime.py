@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from invitations.models import Invitation
+from invitations import secrets
+from invitations.models import EventKind, Invitation, InvitationStatus
 from invitations.services import NewUserRow, invite_new_users, resend_invitations
 from tests.clients.factories import ClientCompanyFactory, ClientRightFactory
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import accept_url
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def days_left(invitation: Invitation) -> float:
-    return (invitation.expires_at - timezone.now()) / timedelta(days=1)
 
 
 def test_without_the_variable_a_link_lasts_fourteen_days():
@@ -45,31 +43,52 @@ def test_without_the_variable_a_link_lasts_fourteen_days():
     assert float(done.stdout) == timedelta(days=14).total_seconds()
 
 
+def _invite(accountant, firm) -> Invitation:
+    client = ClientCompanyFactory(firm=firm)
+    ClientRightFactory(accountant=accountant, client=client, is_system_admin=True)
+    row = NewUserRow(client_id=client.pk, full_name="Vera Vecka", email="v@k.test", username="vera")
+    batch = invite_new_users(
+        accountant=accountant, firm=firm, rows=[row], submission_key=uuid.uuid4()
+    )
+    return batch.invitations.get()
+
+
 @pytest.mark.django_db
 def test_a_wizard_invitation_and_a_resend_last_the_configured_days(settings, accountant, firm):
     settings.INVITATION_VALID_DAYS = 5
-    client = ClientCompanyFactory(firm=firm)
-    ClientRightFactory(accountant=accountant, client=client, is_system_admin=True)
-
-    batch = invite_new_users(
-        accountant=accountant,
-        firm=firm,
-        rows=[
-            NewUserRow(
-                client_id=client.pk, full_name="Vera Vecka", email="v@k.test", username="vera"
-            )
-        ],
-        submission_key=uuid.uuid4(),
-    )
-    created = batch.invitations.get()
-    assert 4.99 < days_left(created) <= 5
+    created = _invite(accountant, firm)
+    made_at = created.events.get(kind=EventKind.CREATED).created_at
+    assert created.expires_at == made_at + timedelta(days=5)
 
     other = ClientCompanyFactory(firm=firm)
     ClientRightFactory(accountant=accountant, client=other, is_system_admin=True)
     old = InvitationFactory(client=other, expires_at=timezone.now() + timedelta(hours=1))
     settings.INVITATION_VALID_DAYS = 30
-    resend_invitations(
-        accountant=accountant, firm=firm, invitation_ids=[old.pk], now=timezone.now()
-    )
+    resent_at = timezone.now()
+    resend_invitations(accountant=accountant, firm=firm, invitation_ids=[old.pk], now=resent_at)
     old.refresh_from_db()
-    assert 29.99 < days_left(old) <= 30
+    assert old.expires_at == resent_at + timedelta(days=30)
+
+
+@pytest.mark.django_db
+def test_the_link_works_until_the_configured_days_have_passed(
+    settings, accountant, firm, client, monkeypatch
+):
+    """The person's side: the page offers the password the minute before the configured
+    days are up, and says the link has lapsed (and accepts nothing) the minute after."""
+    settings.INVITATION_VALID_DAYS = 3
+    invitation = _invite(accountant, firm)
+    made_at = invitation.events.get(kind=EventKind.CREATED).created_at
+    url = accept_url(secrets.secret_for(invitation.secret_nonce))
+
+    monkeypatch.setattr(timezone, "now", lambda: made_at + timedelta(days=3, minutes=-1))
+    assert "Aktivera kontot och logga in" in client.get(url).content.decode()
+
+    monkeypatch.setattr(timezone, "now", lambda: made_at + timedelta(days=3, minutes=1))
+    assert "Länken har gått ut" in client.get(url).content.decode()
+    lapsed = client.post(
+        url, {"new_password1": "Kvitto-Lada-2026", "new_password2": "Kvitto-Lada-2026"}
+    )
+    assert "Länken har gått ut" in lapsed.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING and invitation.accepted_at is None

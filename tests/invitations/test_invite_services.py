@@ -30,14 +30,9 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.factories import InvitationFactory
-
-
-def administered_client(accountant, firm, **kwargs):
-    client = ClientCompanyFactory(firm=firm, **kwargs)
-    ClientRightFactory(accountant=accountant, client=client, is_system_admin=True)
-    return client
 
 
 def row(client, n, **kwargs):

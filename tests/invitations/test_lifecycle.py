@@ -24,6 +24,7 @@ from tests.clients.factories import (
     ClientRightFactory,
 )
 from tests.invitations.factories import InvitationFactory
+from tests.invitations.links import accept_url
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +43,6 @@ def pending(client_company, **kwargs):
     user = UserFactory(password=None, is_active=False)
     ClientMembershipFactory(client=client_company, user=user)
     return InvitationFactory(user=user, client=client_company, **kwargs)
-
-
-def accept_url(secret):
-    return reverse("acceptance:accept", kwargs={"secret": secret})
 
 
 def test_resend_gives_a_new_link_and_the_old_one_stops_working(

@@ -1,39 +1,18 @@
 """The invitation e-mail and SMS: what they say, and in which language."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
 from invitations import secrets
 from invitations.delivery.messages import invitation_email, invitation_sms
 from invitations.services import invitation_link
-from tests.invitations.factories import DeliveryFactory, InvitationFactory
+from tests.invitations.factories import DeliveryFactory, message_delivery
 
 pytestmark = pytest.mark.django_db
 
-EXPIRY = datetime.datetime(2026, 10, 15, 12, 0, tzinfo=datetime.UTC)
-
-
-def _delivery(*, language="sv", purpose="invitation", channel="email"):
-    invitation = InvitationFactory(
-        user__full_name="Maja Månsson",
-        user__username="maja.mansson",
-        user__language=language,
-        user__mobile="+46705556677",
-        client__name="Fisk & Skaldjur AB",
-        client__firm__name="Räkna Rätt AB",
-        invited_by__full_name="Olle Konsult",
-        expires_at=EXPIRY,
-    )
-    recipient = invitation.user.email if channel == "email" else "+46705556677"
-    return DeliveryFactory(
-        invitation=invitation, purpose=purpose, channel=channel, recipient=recipient
-    )
-
 
 def test_the_email_says_who_for_which_client_the_username_the_app_and_the_link(settings):
-    delivery = _delivery()
+    delivery = message_delivery()
     invitation = delivery.invitation
 
     message = invitation_email(delivery)
@@ -58,7 +37,7 @@ def test_the_email_says_who_for_which_client_the_username_the_app_and_the_link(s
 
 
 def test_an_english_user_gets_english_dates_and_language_tag():
-    message = invitation_email(_delivery(language="en"))
+    message = invitation_email(message_delivery(language="en"))
 
     html = message.alternatives[0].content
     assert "15 Oct 2026" in message.body
@@ -66,7 +45,7 @@ def test_an_english_user_gets_english_dates_and_language_tag():
 
 
 def test_a_reminder_says_it_is_one():
-    delivery = _delivery(purpose="reminder")
+    delivery = message_delivery(purpose="reminder")
 
     message = invitation_email(delivery)
     sms = invitation_sms(
@@ -84,7 +63,7 @@ def test_a_reminder_says_it_is_one():
 
 
 def test_the_sms_is_short_names_the_firm_and_carries_the_link():
-    delivery = _delivery(channel="sms")
+    delivery = message_delivery(channel="sms")
 
     sms = invitation_sms(delivery)
 
@@ -100,7 +79,7 @@ def test_the_sms_is_short_names_the_firm_and_carries_the_link():
 
 
 def test_the_link_in_the_message_follows_a_resent_secret():
-    delivery = _delivery()
+    delivery = message_delivery()
     before = invitation_email(delivery).body
     invitation = delivery.invitation
     invitation.secret_nonce = "0" * 32
@@ -115,14 +94,14 @@ def test_the_link_in_the_message_follows_a_resent_secret():
 
 
 def test_without_any_reply_address_there_is_no_reply_to():
-    delivery = _delivery()
+    delivery = message_delivery()
     delivery.invitation.invited_by.email = ""
 
     assert invitation_email(delivery).reply_to == []
 
 
 def test_the_firms_reply_address_wins_over_the_accountants():
-    delivery = _delivery()
+    delivery = message_delivery()
     delivery.invitation.client.firm.reply_to_email = "kontoret@rakna.test"
 
     assert invitation_email(delivery).reply_to == ["kontoret@rakna.test"]

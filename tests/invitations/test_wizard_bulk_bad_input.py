@@ -13,15 +13,9 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from invitations.models import InvitationBatch
 from invitations.spreadsheets import MAX_UPLOAD_BYTES
+from tests.clients.factories import administered_client
 from tests.invitations.sheets import inline, raw_xlsx, sheet_xml
-from tests.invitations.wizard import (
-    administered_client,
-    fields,
-    granska,
-    page_text,
-    rows_post,
-    start,
-)
+from tests.invitations.wizard import fields, granska, page_text, rows_post, start
 
 
 def zip_bomb() -> bytes:

@@ -11,10 +11,10 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.sheets import xlsx
 from tests.invitations.wizard import (
-    administered_client,
     fields,
     granska,
     many_clients,

@@ -4,14 +4,8 @@ import re
 import uuid
 
 from tests.accounts.factories import UserFactory
-from tests.invitations.wizard import (
-    WIZARD,
-    administered_client,
-    fields,
-    page_text,
-    rows_post,
-    start,
-)
+from tests.clients.factories import administered_client
+from tests.invitations.wizard import WIZARD, fields, page_text, rows_post, start
 
 
 def test_step_one_offers_both_choices_with_new_users_preselected(accountant_client):

@@ -12,8 +12,9 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
-from tests.invitations.wizard import administered_client, granska, page_text, review_url, start
+from tests.invitations.wizard import granska, page_text, review_url, start
 
 LIST = "/inbjudningar/bjud-in/klienter-utan-anvandare"
 HEADER = ["Organisationsnummer", "Kundnummer", "Klient", "Namn", "E-post", "Mobil", "Språk"]

@@ -6,8 +6,8 @@ import pytest
 from accounts.models import User
 from invitations.models import Invitation
 from tests.bureau.factories import AccountantFactory
-from tests.clients.factories import ClientMembershipFactory
-from tests.invitations.wizard import administered_client, page_text, start
+from tests.clients.factories import ClientMembershipFactory, administered_client
+from tests.invitations.wizard import page_text, start
 
 
 def test_existing_users_who_never_accepted_are_listed_and_invited(
@@ -75,7 +75,10 @@ def test_existing_users_selection_survives_paging(accountant_client, accountant,
     accountant_client.post(step, {"action": "review", "visible": [], "user": []})
     response = accountant_client.post(review_url(step))
     assert response.status_code == 302
-    assert set(Invitation.objects.values_list("user", flat=True)) == {users[0].pk, users[29].pk}
+    assert set(Invitation.objects.values_list("user", "status")) == {
+        (users[0].pk, "pending"),
+        (users[29].pk, "pending"),
+    }
 
 
 def test_existing_users_tampered_or_too_many_are_refused(accountant_client, accountant, firm):
@@ -109,7 +112,7 @@ def test_existing_users_tampered_or_too_many_are_refused(accountant_client, acco
     assert "Främling Annanbyrå" not in html  # another firm's user is not named
     # A post straight to the review's address checks the same (the refused were unticked).
     assert accountant_client.post(review_url(step)).status_code == 302
-    assert set(Invitation.objects.values_list("user", flat=True)) == {users[0].pk}
+    assert list(Invitation.objects.values_list("user", "status")) == [(users[0].pk, "pending")]
 
 
 def review_url(step_url: str) -> str:

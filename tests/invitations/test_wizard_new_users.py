@@ -6,13 +6,14 @@ import re
 import pytest
 
 from accounts.models import User
+from invitations.models import Invitation, InvitationStatus
 from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.wizard import (
-    administered_client,
     fields,
     granska,
     many_clients,
@@ -83,6 +84,20 @@ def test_filled_rows_survive_paging_and_searching(accountant_client, accountant,
     assert "Klient 00 AB" in marked_only and "Klient 01 AB" not in marked_only
 
 
+def test_step_two_shows_exactly_25_clients_a_page(accountant_client, accountant, firm):
+    clients = many_clients(accountant, firm, 51)
+    step = start(accountant_client)
+
+    def rows_on(page):
+        html = page_text(accountant_client.get(step, {"sida": page}))
+        return [int(pk) for pk in re.findall(r'name="r(\d+)-full_name"', html)]
+
+    by_name = [client.pk for client in sorted(clients, key=lambda client: client.name)]
+    assert rows_on(1) == by_name[:25]
+    assert rows_on(2) == by_name[25:50]
+    assert rows_on(3) == by_name[50:]
+
+
 def test_a_language_chosen_before_typing_survives_paging(accountant_client, accountant, firm):
     clients = [administered_client(accountant, firm, name=f"Klient {n:02d} AB") for n in range(30)]
     step = start(accountant_client)
@@ -132,8 +147,18 @@ def test_a_row_that_is_not_a_client_id_is_ignored(accountant_client, accountant,
     huge = "9" * 30
     data["row"] += ["'; drop table", "-1", huge]
     data.update({f"r{huge}-marked": "1", f"r{huge}-full_name": "X", f"r{huge}-email": "x@y.test"})
-    response = accountant_client.post(start(accountant_client), data)
-    assert response.status_code == 302
+    step = start(accountant_client)
+    response = accountant_client.post(step, data)
+    assert response.status_code == 302 and response.url == review_url(step)
+    assert not User.objects.filter(email__in=["k@ek.test", "x@y.test"]).exists()
+
+    review = page_text(accountant_client.get(response.url))
+    assert "Kalle Ek" in review and "x@y.test" not in review
+    accountant_client.post(review_url(step))
+    (invitation,) = Invitation.objects.all()
+    assert (invitation.client, invitation.user.email) == (client, "k@ek.test")
+    assert invitation.status == InvitationStatus.PENDING
+    assert not User.objects.filter(email="x@y.test").exists()
 
 
 @pytest.mark.parametrize("count", [5, 500])

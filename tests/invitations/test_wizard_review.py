@@ -14,9 +14,9 @@ from tests.clients.factories import (
     ClientCompanyFactory,
     ClientMembershipFactory,
     ClientRightFactory,
+    administered_client,
 )
 from tests.invitations.wizard import (
-    administered_client,
     assert_field_error,
     fields,
     granska,
@@ -257,8 +257,15 @@ def test_fifty_rows_are_accepted(accountant_client, accountant, firm):
     clients = many_clients(accountant, firm, 50)
     rows = [fields(c, name=f"Person {n}", email=f"p{n}@k.test") for n, c in enumerate(clients)]
     response = submit(accountant_client, start(accountant_client), *rows)
-    assert response.status_code == 302
-    assert Invitation.objects.count() == 50
+    batch = InvitationBatch.objects.get()
+    assert response.url == reverse("invitations:batch_result", kwargs={"pk": batch.pk})
+    invitations = Invitation.objects.filter(batch=batch)
+    assert {(i.client_id, i.user.email) for i in invitations} == {
+        (c.pk, f"p{n}@k.test") for n, c in enumerate(clients)
+    }
+    assert set(invitations.values_list("status", flat=True)) == {"pending"}
+    assert not User.objects.filter(email__endswith="@k.test", is_active=True).exists()
+    assert Delivery.objects.filter(invitation__batch=batch, channel=Channel.EMAIL).count() == 50
 
 
 def test_a_client_of_another_firm_is_refused(accountant_client, accountant, firm):

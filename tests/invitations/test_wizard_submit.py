@@ -6,8 +6,9 @@ import pytest
 from accounts.models import User
 from invitations.drafts import SESSION_KEY
 from invitations.models import Invitation, InvitationBatch
+from tests.clients.factories import administered_client
 
-from .wizard import administered_client, fields, granska, key_of, page_text, review_url, start
+from .wizard import fields, granska, key_of, page_text, review_url, start
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,12 @@ def test_the_submit_writes_the_rows_as_the_review_showed_them(accountant_client,
     response = accountant_client.post(review_url(step))
 
     assert response.status_code == 302
-    user = Invitation.objects.get().user
+    invitation = Invitation.objects.get()
+    assert (invitation.client, invitation.status) == (client, "pending")
+    user = invitation.user
     assert (user.full_name, user.username) == ("Åsa Öberg", "asa.oberg")
     assert user.email.lower() == "asa@kund.test"
+    assert not user.is_active and not user.has_usable_password()
 
 
 def test_a_row_changed_after_the_review_is_checked_again_and_refused(

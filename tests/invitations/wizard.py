@@ -12,15 +12,8 @@ from accounts.models import User
 from clients.models import ClientCompany, ClientRight
 from invitations.models import InvitationBatch
 from tests.bureau.factories import valid_org_number
-from tests.clients.factories import ClientCompanyFactory, ClientRightFactory
 
 WIZARD = "/inbjudningar/bjud-in/"
-
-
-def administered_client(accountant, firm, **kwargs):
-    client = ClientCompanyFactory(firm=firm, **kwargs)
-    ClientRightFactory(accountant=accountant, client=client, is_system_admin=True)
-    return client
 
 
 def many_clients(accountant, firm, count: int, *, name="Klient {n:03d} AB", admin=lambda n: True):
