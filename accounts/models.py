@@ -1,3 +1,6 @@
+import secrets
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -50,3 +53,14 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return (self.full_name.split() or [self.username])[0]
+
+    def set_unusable_password(self):
+        # The same kind of value as Django's (the prefix, then a random suffix of the same
+        # length, which ticket #20079 asks for), drawn from one os.urandom call: Django draws
+        # it a character at a time, 30 µs a user (1.5 ms of a 50-row submit, issue 11).
+        self.password = (
+            UNUSABLE_PASSWORD_PREFIX
+            + secrets.token_urlsafe(UNUSABLE_PASSWORD_SUFFIX_LENGTH)[
+                :UNUSABLE_PASSWORD_SUFFIX_LENGTH
+            ]
+        )

@@ -52,7 +52,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from benchmarks.noop_task import noop  # noqa: E402
+from benchmarks.noop_task import ceiling as noop_ceiling  # noqa: E402
+from benchmarks.noop_task import tree_cpu_seconds  # noqa: E402
 from benchmarks.report import report  # noqa: E402
 from bureau.models import Firm, FirmMembership  # noqa: E402
 from bureau.organisation_numbers import with_check_digit  # noqa: E402
@@ -168,19 +169,8 @@ class WorkerProcess:
         return total / 1024
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by the worker's children: the work itself,
-        a figure that the machine's other load disturbs less than the time on the clock."""
-        ticks, pids = 0, [self.process.pid]
-        while pids:
-            pid = pids.pop()
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except FileNotFoundError:
-                continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-            pids += [int(child) for child in children]
-        return ticks / os.sysconf("SC_CLK_TCK")
+        """CPU time used so far by the worker and its children (see ``tree_cpu_seconds``)."""
+        return tree_cpu_seconds(self.process.pid)
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -262,21 +252,8 @@ def broker_client():
 
 
 def ceiling(worker: WorkerProcess, tasks: int) -> tuple[float, float]:
-    """Do-nothing tasks/s: ``tasks`` messages queued first on a queue the worker does not
-    read yet, then it is told to read it, and timed until the queue and its unacknowledged
-    messages are empty. Returns tasks/s and the worker's CPU milliseconds per task."""
-    redis = broker_client()
-    queue = f"bench-noop-{uuid.uuid4().hex[:6]}"
-    with app.producer_or_acquire() as producer:
-        for _ in range(tasks):
-            noop.apply_async(queue=queue, producer=producer)
-    started, cpu = time.monotonic(), worker.cpu_seconds()
-    app.control.add_consumer(queue, destination=[worker.node], reply=True)
-    while redis.llen(queue) or redis.hlen("unacked"):
-        time.sleep(0.005)
-    elapsed, cpu = time.monotonic() - started, worker.cpu_seconds() - cpu
-    app.control.cancel_consumer(queue, destination=[worker.node], reply=True)
-    return tasks / elapsed, cpu * 1000 / tasks
+    """Do-nothing tasks/s through ``worker`` and its CPU milliseconds per task."""
+    return noop_ceiling(app, node=worker.node, pid=worker.process.pid, tasks=tasks)
 
 
 def send_batch(ids: list[int], sink: Sink, workers: list[WorkerProcess], timeout: float = 300):

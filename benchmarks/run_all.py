@@ -29,6 +29,9 @@ SCRIPTS = [
     ["bulk_entry.py"],
     ["import_clients.py"],
     ["large_firm_pages.py"],
+    ["inbound_message.py"],
+    ["inbound_throughput.py"],
+    ["client_app.py"],
 ]
 
 

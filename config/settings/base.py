@@ -238,6 +238,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fix-up would close the database connections around every task; with this
+# it does so only every 10,000 tasks, and CONN_MAX_AGE decides (config.celery).
+CELERY_DB_REUSE_MAX = 10_000
 # Publishing gives up within a second when Redis is down (one connection retry), so that a
 # request saving a batch never hangs on the broker; the sweep queues the rows later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

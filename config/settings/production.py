@@ -9,6 +9,9 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is tried (SELECT 1) before a request or a worker's task reuses it, so one
+# that a database restart broke is replaced instead of failing that request or task.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # Production never falls back to the local run's stand-ins: without a broker, a mail service
