@@ -52,10 +52,12 @@ def search_text(value, *, max_length: int = SEARCH_MAX_LENGTH) -> str:
     return without_control_characters(spaced).strip()[:max_length].strip()
 
 
-def contains_nul(data) -> bool:
-    """Does any key or value of ``data`` (a QueryDict) hold a NUL character?"""
+def contains_nul(data, *, ignore=()) -> bool:
+    """Does any key or value of ``data`` (a QueryDict) hold a NUL character? The values of
+    the fields ``ignore`` are not looked at."""
     return any(
-        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+        "\x00" in key or (key not in ignore and any("\x00" in value for value in values))
+        for key, values in data.lists()
     )
 
 

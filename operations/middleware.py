@@ -31,7 +31,8 @@ class RefuseNulCharacters:
     exempt from the CSRF check reads its own body (an upload bounded while it arrives, a
     provider's webhook that needs the raw bytes), so only its query is looked at here; the
     wizard's uploads are checked the same way once their size limit is in place
-    (``invitations.uploads.bounded_uploads``).
+    (``invitations.uploads.bounded_uploads``), but for its paste field, where binary data
+    is named next to the field.
     """
 
     def __init__(self, get_response):
@@ -45,10 +46,10 @@ class RefuseNulCharacters:
         return None
 
 
-def refuse_nul_characters(request, *, body: bool = True) -> None:
+def refuse_nul_characters(request, *, body: bool = True, except_fields=()) -> None:
     """Raises ``BadRequest`` (the portal's 400 page) when the query, or with ``body`` the
-    form data, holds a NUL character."""
+    form data (but its ``except_fields``), holds a NUL character."""
     if contains_nul(request.GET) or (
-        body and request.method == "POST" and contains_nul(request.POST)
+        body and request.method == "POST" and contains_nul(request.POST, ignore=except_fields)
     ):
         raise BadRequest("A NUL character in the request's values.")

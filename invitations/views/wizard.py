@@ -308,7 +308,7 @@ def _take_step_two_post(request, draft: WizardDraft, *, reviewing: bool = False)
     return bulk
 
 
-@bounded_uploads
+@bounded_uploads(pasted=(PASTE_FIELD,))
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)
@@ -386,7 +386,7 @@ def _render_review(request, draft: WizardDraft, checked: NewUsersBatch, clients:
     )
 
 
-@bounded_uploads
+@bounded_uploads(pasted=(PASTE_FIELD,))
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)

@@ -201,3 +201,16 @@ def test_going_back_after_a_post_stays_on_the_site(accountant_client, pending_in
 
     assert response.status_code == 302
     assert response.url == reverse("invitations:overview")
+
+
+def test_a_nul_elsewhere_on_the_wizards_step_two_is_a_bad_request(
+    accountant_client, accountant, firm
+):
+    client = administered_client(accountant, firm)
+    step = start(accountant_client)
+
+    response = accountant_client.post(
+        step, {"action": "marked", "row": [str(client.pk)], f"r{client.pk}-full_name": "A\x00"}
+    )
+
+    assert response.status_code == 400

@@ -98,3 +98,5 @@ def test_a_nul_is_found_in_keys_and_values():
     assert contains_nul(QueryDict("%00=1"))
     assert contains_nul(QueryDict("a=1&a=2%003"))
     assert not contains_nul(QueryDict("q=Alfa%01&r=%C2%B2"))
+    assert not contains_nul(QueryDict("paste=a%00b&q=Alfa"), ignore=("paste",))
+    assert contains_nul(QueryDict("paste=a%00b&q=%00"), ignore=("paste",))
