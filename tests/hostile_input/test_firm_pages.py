@@ -9,10 +9,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bureau.models import FirmRole
-from inbound.services import address_for
+from inbound.services import address_for, receive_message
 from tests.bureau.factories import AccountantFactory
 from tests.clients.factories import ClientMembershipFactory
 from tests.documents.factories import DocumentFactory
+from tests.inbound.mail import pdf, raw_mime
 from tests.invitations.factories import InvitationFactory
 from tests.invitations.wizard import administered_client, start
 
@@ -32,7 +33,8 @@ path_ids = st.one_of(st.integers(min_value=0, max_value=2**70), st.sampled_from(
 @pytest.fixture
 def world(firm):
     """A firm administrator with a client awaiting users, a client user never invited, a
-    pending invitation, a document and a trusted sender: something for every view to find."""
+    pending invitation, a document and a mail from a new sender waiting for a decision:
+    something for every view to find."""
     accountant = AccountantFactory(firm_membership__firm=firm, firm_membership__role=FirmRole.ADMIN)
     empty = administered_client(accountant, firm, name="Alfa Bygg AB")
     served = administered_client(accountant, firm, name="Beta Bageri AB")
@@ -40,8 +42,15 @@ def world(firm):
     invited = ClientMembershipFactory(user__password=None, client=served).user
     invitation = InvitationFactory(user=invited, client=served)
     document = DocumentFactory(client=served)
-    address_for(client=served)
+    address = address_for(client=served)
+    raw = raw_mime(
+        sender="Lev AB <faktura@leverantor.example>",
+        to=address.email,
+        files=[("faktura.pdf", pdf(1), "application/pdf")],
+    )
+    [received] = receive_message(raw=raw, channel="test")
     return {
+        "waiting_mail": received.message,
         "accountant": accountant,
         "empty": empty,
         "served": served,
@@ -274,16 +283,24 @@ def test_documents_list_download_and_handled(http, world, query, data, pk):
 @given(
     query=hostile_form("klient", "utfall", "sida"),
     data=hostile_form("beslut", "next", "auto_reply"),
-    pk=path_ids,
+    pk=st.one_of(path_ids, st.just(None)),
     trust_pk=path_ids,
+    decision=st.one_of(st.none(), st.sampled_from(["godkann", "avsandare", "doman", "avvisa"])),
 )
-def test_inbound_pages(http, world, query, data, pk, trust_pk):
+@example(query={}, data={"next": "//evil.example/"}, pk=None, trust_pk=1, decision="avsandare")
+def test_inbound_pages(http, world, query, data, pk, trust_pk, decision):
+    """The mail log's filters, the quarantine's decisions (accept, trust sender or domain,
+    reject) on the waiting mail or none, a client's mail page and its buttons."""
     client_pk = world["served"].pk
+    message_pk = world["waiting_mail"].pk if pk is None else pk
+    pk = client_pk if pk is None else pk
+    if decision is not None:
+        data = {**data, "beslut": decision}
     assert_no_server_error_and_nothing_half_written(
         lambda: http.get(reverse("inbound:messages"), query)
     )
     assert_no_server_error_and_nothing_half_written(
-        lambda: http.post(reverse("inbound:decide", args=[pk]), data)
+        lambda: http.post(reverse("inbound:decide", args=[message_pk]), data)
     )
     assert_no_server_error_and_nothing_half_written(
         lambda: http.post(reverse("inbound:auto_reply"), data)
