@@ -9,7 +9,14 @@ with the request, or by sending ``user_login_failed`` with ``credentials={"usern
 and the request on failure.
 """
 
+import ipaddress
+
 from django.conf import settings
+
+from bureau.request_values import without_control_characters
+
+# The width of django-axes' username column: a longer name is cut, never a database error.
+USERNAME_KEY_LENGTH = 255
 
 
 def client_address(request) -> str | None:
@@ -17,18 +24,29 @@ def client_address(request) -> str | None:
     (the same ``RATELIMIT_IP_META_KEY`` as the invitation links' limits), else the
     connection's address."""
     key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    value = request.META.get(key) or request.META.get("REMOTE_ADDR") or ""
-    # X-Forwarded-For may carry a chain; the left-most entry is the client's.
-    return value.split(",")[0].strip() or None
+    for value in (request.META.get(key), request.META.get("REMOTE_ADDR")):
+        # X-Forwarded-For may carry a chain; the left-most entry is the client's.
+        candidate = (value or "").split(",")[0].strip()
+        try:
+            # Axes stores an address column: anything else sent in the header is not one.
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def username_key(request, credentials) -> str:
-    """Usernames are unique regardless of case, so "Anna" and "anna" count as one."""
+    """Usernames are unique regardless of case, so "Anna" and "anna" count as one.
+
+    Whatever was posted fits axes' column: control characters (NUL among them) dropped and
+    cut to its width, so that a hostile name is counted like any other, never an error."""
     field = settings.AXES_USERNAME_FORM_FIELD
     username = (credentials or {}).get(field)
     if username is None and request is not None:
         username = request.POST.get(field, "")
-    return (username or "").strip().casefold()
+    if not isinstance(username, str):
+        username = ""
+    return without_control_characters(username).strip().casefold()[:USERNAME_KEY_LENGTH]
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -12,6 +12,8 @@ from functools import wraps
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from operations.middleware import refuse_nul_characters
+
 from .spreadsheets import MAX_UPLOAD_BYTES
 
 
@@ -37,16 +39,25 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         return None  # the next handler keeps the file
 
 
-def bounded_uploads(view):
+def bounded_uploads(*, pasted: tuple[str, ...] = ()):
     """Wraps a view that takes uploads: the size limit applies before the CSRF check reads
     the body (which is why the check is made here, around the view, instead of by the
-    middleware)."""
-    protected = csrf_protect(view)
+    middleware), and so does the check for NUL characters in the form, except in the
+    ``pasted`` fields, whose binary data the view names next to the field itself."""
 
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.upload_handlers.insert(0, SizeLimitedUploadHandler(request))
-        return protected(request, *args, **kwargs)
+    def decorate(view):
+        @csrf_protect
+        def checked(request, *args, **kwargs):
+            # The middleware left the body to this view: read by now, within the limit.
+            refuse_nul_characters(request, except_fields=pasted)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.upload_handlers.insert(0, SizeLimitedUploadHandler(request))
+            return checked(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -14,11 +14,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
+
+from bureau.request_values import local_path, without_control_characters
 
 from . import selectors, services
 
@@ -46,12 +47,8 @@ def _body(request) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def _safe_next(request, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse(settings.LOGIN_REDIRECT_URL)
+def _safe_next(request, candidate) -> str:
+    return local_path(candidate) or reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def _refused(message: str) -> JsonResponse:
@@ -84,7 +81,7 @@ def register(request):
             party=_party(request),
             challenge=base64url_to_bytes(challenge),
             response=json.dumps(body["credential"]),
-            name=str(body.get("name") or ""),
+            name=without_control_characters(str(body.get("name") or "")),
         )
     except services.PasskeyRefused as refusal:
         return _refused(str(refusal))

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login and CSRF checks, so that a stranger is sent to log in first.
+    "operations.middleware.RefuseNulCharacters",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.idle_timeout.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.access import accountant_required
 from bureau.navigation import redirect_back
+from bureau.request_values import id_values
 from invitations import selectors, services
 from invitations.forms import InvitationCorrectionForm
 from invitations.models import Invitation, InvitationStatus
@@ -90,7 +91,7 @@ def correct(request, pk):
 
 
 def _selected_ids(request) -> list[int]:
-    return [int(value) for value in request.POST.getlist("invitation") if value.isdigit()]
+    return id_values(request.POST.getlist("invitation"))
 
 
 def _act_on_selection(request, service, *, done, skipped):

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Language
 from bureau.access import accountant_required
+from bureau.request_values import id_values, search_text
 from clients.models import ClientCompany
 from clients.selectors import clients_awaiting_users
 
@@ -149,7 +150,7 @@ def _go_on(post, step: str, key) -> HttpResponseRedirect:
     """Where a post that only kept what was typed leads: a search, the marked rows, all
     rows, or the page and view it came from."""
     action = post.get("action", "")
-    search = post.get("q", "").strip()
+    search = search_text(post.get("q"))
     if action == "back":
         return redirect(f"{reverse('invitations:wizard')}?{urlencode({'utkast': key})}")
     if action == "search":
@@ -158,7 +159,7 @@ def _go_on(post, step: str, key) -> HttpResponseRedirect:
         return redirect(_step_url(step, key, show=SHOW_MARKED))
     if action == "all":
         return redirect(_step_url(step, key))
-    if search != post.get("current_q", "").strip():
+    if search != search_text(post.get("current_q")):
         # Enter in the search field: a new search starts at its first page.
         return redirect(_step_url(step, key, search=search))
     show = SHOW_MARKED if post.get("visa") == SHOW_MARKED else ""
@@ -202,20 +203,12 @@ class WizardRow:
         return [(name, message) for name, texts in self.errors.items() for message in texts]
 
 
-def _is_id(value: str) -> bool:
-    # Also short enough for a bigint: a longer number would be a database error, not a row.
-    return value.isdigit() and len(value) <= 18
-
-
 def _posted_rows(post) -> dict[int, dict]:
     # Without JavaScript nobody ticks the box for you: a row with a name or an e-mail then
     # counts as marked. The script sets "marking" to "manual" and keeps the box itself.
     auto_marking = post.get("marking") != "manual"
     rows = {}
-    for raw in post.getlist("row")[:MAX_ROWS_PER_POST]:
-        if not _is_id(raw):
-            continue
-        client_id = int(raw)
+    for client_id in id_values(post.getlist("row"), limit=MAX_ROWS_PER_POST):
         values = {
             name: post.get(f"r{client_id}-{name}", "").strip()[:limit]
             for name, limit in MAX_LENGTHS.items()
@@ -255,7 +248,7 @@ def _marked_rows(request, draft: WizardDraft, errors: dict | None = None) -> lis
 def _render_new_users(
     request, draft: WizardDraft, *, errors: dict | None = None, bulk: BulkInput | None = None
 ):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET.get("q"))
     show = request.GET.get("visa", "")
     if errors is not None or (bulk is not None and bulk.report is not None):
         show = SHOW_MARKED
@@ -315,7 +308,7 @@ def _take_step_two_post(request, draft: WizardDraft, *, reviewing: bool = False)
     return bulk
 
 
-@bounded_uploads
+@bounded_uploads(pasted=(PASTE_FIELD,))
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)
@@ -393,7 +386,7 @@ def _render_review(request, draft: WizardDraft, checked: NewUsersBatch, clients:
     )
 
 
-@bounded_uploads
+@bounded_uploads(pasted=(PASTE_FIELD,))
 @accountant_required
 @require_http_methods(["GET", "POST"])
 @wizard_run(BatchKind.NEW_USERS)
@@ -465,11 +458,11 @@ def _next_round(request, batch: InvitationBatch) -> WizardDraft | None:
 
 
 def _posted_ids(values) -> list[int]:
-    return [int(value) for value in values[:MAX_ROWS_PER_POST] if _is_id(value)]
+    return id_values(values, limit=MAX_ROWS_PER_POST)
 
 
 def _render_existing_users(request, draft: WizardDraft, *, errors: dict | None = None):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET.get("q"))
     show = request.GET.get("visa", "")
     queryset = selectors.client_users_awaiting_invitation(
         accountant=request.user, firm=request.firm, search=None if show else search
