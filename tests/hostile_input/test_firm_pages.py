@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from bureau.models import FirmRole
 from inbound.services import address_for, receive_message
 from tests.bureau.factories import AccountantFactory
-from tests.clients.factories import ClientMembershipFactory
+from tests.clients.factories import ClientMembershipFactory, administered_client
 from tests.documents.factories import DocumentFactory
 from tests.inbound.mail import pdf, raw_mime
 from tests.invitations.factories import InvitationFactory
-from tests.invitations.wizard import administered_client, start
+from tests.invitations.wizard import start
 
 from .conftest import (
     assert_no_server_error_and_nothing_half_written,

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from invitations.models import Delivery, Invitation, InvitationStatus
 from tests.accounts.factories import UserFactory
-from tests.clients.factories import ClientMembershipFactory
+from tests.clients.factories import ClientMembershipFactory, administered_client
 from tests.invitations.factories import InvitationFactory
-from tests.invitations.wizard import administered_client, page_text, start
+from tests.invitations.wizard import page_text, start
 
 NOT_ASCII_DIGITS = ["²", "١٢", "𝟙", "٣"]
 BEYOND_BIGINT = str(2**63)
