@@ -9,7 +9,7 @@ from accounts.models import User
 from bureau.models import Firm
 from bureau.organisation_numbers import with_check_digit
 from clients.models import ClientCompany, ClientMembership
-from inbound.services import address_for
+from inbound.services.addresses import address_for
 
 
 def receipt_pdf(number: int, size: int = 60_000) -> bytes:

@@ -34,7 +34,8 @@ from benchmarks.report import report  # noqa: E402
 from documents.models import Document  # noqa: E402
 from inbound import tasks  # noqa: E402
 from inbound.models import Outcome  # noqa: E402
-from inbound.services import process_message, receive_message  # noqa: E402
+from inbound.services.processing import process_message  # noqa: E402
+from inbound.services.receiving import receive_message  # noqa: E402
 
 
 def main():

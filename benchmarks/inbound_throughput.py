@@ -47,7 +47,7 @@ from benchmarks.report import report  # noqa: E402
 from config.celery import app  # noqa: E402
 from inbound import tasks  # noqa: E402
 from inbound.models import InboundMessage, Outcome  # noqa: E402
-from inbound.services import receive_message  # noqa: E402
+from inbound.services.receiving import receive_message  # noqa: E402
 
 
 def main():

@@ -17,7 +17,7 @@ from django.db import connection
 
 from .models import Outcome
 from .outcomes import why
-from .services import receive_message
+from .services.receiving import receive_message
 
 logger = logging.getLogger("inbound.smtp")
 

@@ -3,15 +3,19 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .models import InboundMessage, Outcome
+from .models import InboundMessage, Outcome, ReplyStatus
+from .services.processing import process_message
+from .services.replies import send_reply
 
 
 @shared_task(name="inbound.tasks.process_inbound_message", ignore_result=True)
 def process_inbound_message(message_id: int) -> None:
-    """Turns one recorded message into underlag, quarantine or a recorded refusal."""
-    from .services import process_message
-
-    process_message(message_id=message_id)
+    """Turns one recorded message into underlag, quarantine or a recorded refusal, then
+    queues the reply to its sender when one is due (``send_reply`` claims it, so a second
+    queueing sends nothing)."""
+    message = process_message(message_id=message_id)
+    if message is not None and message.reply_status == ReplyStatus.PENDING:
+        send_inbound_reply.delay(message.pk)
 
 
 REPLY_MAX_RETRIES = 5
@@ -27,8 +31,6 @@ REPLY_MAX_RETRIES = 5
 )
 def send_inbound_reply(self, message_id: int) -> None:
     """Sends the reply queued for one message; connection errors are retried with back-off."""
-    from .services.replies import send_reply
-
     send_reply(message_id=message_id, last_attempt=self.request.retries >= REPLY_MAX_RETRIES)
 
 

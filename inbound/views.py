@@ -14,11 +14,11 @@ from bureau.access import accountant_required
 from bureau.models import FirmRole
 from bureau.navigation import redirect_back
 
-from . import selectors, services
+from . import selectors
 from .forms import DECISIONS, AutoReplyForm, DecisionForm, MessagesFilter
 from .models import FirmInboundSettings
 from .outcomes import file_notes, why
-from .services.decisions import NotAllowed
+from .services import addresses, decisions
 
 PAGE_SIZE = 50
 
@@ -71,10 +71,10 @@ def decide(request, pk):
     if not form.is_valid():
         messages.error(request, gettext("Välj ett beslut."))
         return redirect_back(request, default="documents:firm_list")
-    service = getattr(services, DECISIONS[form.cleaned_data["beslut"]])
+    service = getattr(decisions, DECISIONS[form.cleaned_data["beslut"]])
     try:
         service(accountant=request.user, firm=request.firm, message_id=pk)
-    except NotAllowed:
+    except decisions.NotAllowed:
         messages.warning(
             request, gettext("Mejlet väntar inte längre på godkännande, eller finns inte.")
         )
@@ -98,7 +98,7 @@ def client_mail(request, pk):
     client = selectors.client_for_accountant(accountant=request.user, firm=request.firm, pk=pk)
     if client is None:
         raise Http404
-    address = services.address_for(client=client)
+    address = addresses.address_for(client=client)
     recent = list(
         selectors.firm_messages(accountant=request.user, firm=request.firm, client_id=client.pk)[
             :20
@@ -123,7 +123,7 @@ def replace_address(request, pk):
     client = selectors.client_for_accountant(accountant=request.user, firm=request.firm, pk=pk)
     if client is None:
         raise Http404
-    address = services.replace_address(client=client, by=request.user)
+    address = addresses.replace_address(client=client, by=request.user)
     messages.success(
         request,
         gettext("Klienten har fått en ny adress: %(address)s. Den gamla tar inte längre emot mejl.")
@@ -138,7 +138,7 @@ def remove_trust(request, pk, trust_pk):
     client = selectors.client_for_accountant(accountant=request.user, firm=request.firm, pk=pk)
     if client is None:
         raise Http404
-    if services.remove_trust(
+    if decisions.remove_trust(
         accountant=request.user, firm=request.firm, client=client, trust_id=trust_pk
     ):
         messages.success(request, gettext("Borttagen. Nya mejl därifrån väntar på godkännande."))
@@ -154,7 +154,7 @@ def auto_reply(request):
     form = AutoReplyForm(request.POST)
     form.is_valid()
     with transaction.atomic():
-        services.set_auto_reply(firm=request.firm, enabled=form.cleaned_data.get("auto_reply"))
+        decisions.set_auto_reply(firm=request.firm, enabled=form.cleaned_data.get("auto_reply"))
     messages.success(request, gettext("Inställningen är sparad."))
     return redirect("inbound:messages")
 
@@ -164,7 +164,7 @@ def contact_card(request, client_pk):
     client = selectors.contact_card_client(user=request.user, client_id=client_pk)
     if client is None:
         raise Http404
-    address = services.address_for(client=client)
+    address = addresses.address_for(client=client)
     card = vobject.vCard()
     card.add("fn").value = gettext("Underlag till %(firm)s") % {"firm": client.firm.name}
     card.add("n").value = vobject.vcard.Name(family=client.firm.name, given=gettext("Underlag"))

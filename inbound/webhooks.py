@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from operations.provider_webhooks import provider_webhook_urlpatterns
 
 from .models import Reason
-from .services import receive_message, refuse_unreadable_delivery
+from .services.receiving import receive_message, refuse_unreadable_delivery
 
 logger = logging.getLogger("inbound.webhooks")
 

@@ -1,7 +1,9 @@
 """The directions the code's imports must keep, read from the source itself (issue 11).
 
 - ``invitations.delivery`` (the outbox) is called by the services and never calls them;
-- ``bureau`` (firms and accountants) knows nothing of ``clients``, which builds on it.
+- ``bureau`` (firms and accountants) knows nothing of ``clients``, which builds on it;
+- in ``inbound``, the worker's side (``processing``, ``replies``), which the tasks call, never
+  reaches the tasks or the request's side that queues them, not even through the package.
 """
 
 import ast
@@ -51,6 +53,25 @@ def test_a_layer_never_imports_the_one_above_it(folder, forbidden):
 
     assert sources(folder), folder
     assert not offending, sorted(offending)
+
+
+@pytest.mark.parametrize(
+    "module", ["inbound/services/processing.py", "inbound/services/replies.py"]
+)
+def test_inbound_work_never_imports_what_queues_it(module):
+    forbidden = ("inbound.tasks", "inbound.services.receiving", "inbound.services.decisions")
+
+    imported = imported_modules(ROOT / module)
+
+    assert not [name for name in imported if name.startswith(forbidden)], module
+
+
+def test_the_inbound_services_package_imports_none_of_its_modules():
+    assert not [
+        name
+        for name in imported_modules(ROOT / "inbound" / "services" / "__init__.py")
+        if name.startswith("inbound")
+    ]
 
 
 def test_the_check_resolves_relative_imports():

@@ -1,21 +1,13 @@
-"""Writes of underlag by e-mail, one module per concern; each function one use case."""
+"""Writes of underlag by e-mail, one module per concern; each function one use case.
 
-from .addresses import address_for, addresses_for, replace_address
-from .decisions import accept_once, reject, remove_trust, set_auto_reply, trust_domain, trust_sender
-from .processing import process_message
-from .receiving import receive_message, refuse_unreadable_delivery
+Import from the module that holds a use case; this package imports none of them, so that
+the worker's side (``processing``, ``replies``), which the tasks call, never pulls in the
+request's side (``receiving``, ``decisions``), which queues those tasks. One way:
+``receiving``/``decisions`` -> ``inbound.tasks`` -> ``processing`` -> ``replies``.
 
-__all__ = [
-    "accept_once",
-    "address_for",
-    "addresses_for",
-    "process_message",
-    "receive_message",
-    "refuse_unreadable_delivery",
-    "reject",
-    "remove_trust",
-    "replace_address",
-    "set_auto_reply",
-    "trust_domain",
-    "trust_sender",
-]
+- ``addresses``: a client's inbound address, made when first shown, and replacing it.
+- ``receiving``: record one arriving message, once, and queue its processing.
+- ``decisions``: an accountant's decisions on quarantined mail and on trusted senders.
+- ``processing``: the worker's judgement of one message, into underlag or quarantine.
+- ``replies``: the short reply to the sender, when the firm wants one.
+"""

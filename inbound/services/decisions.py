@@ -20,6 +20,7 @@ from ..models import (
     TrustedSender,
     TrustKind,
 )
+from ..tasks import process_inbound_message
 
 
 class NotAllowed(Exception):
@@ -45,13 +46,11 @@ def _waiting(*, accountant: User, firm: Firm, message_id: int) -> InboundMessage
 def _release(message: InboundMessage, *, approved_by: User | None) -> None:
     """Back to "received" and queued for the worker: approved by the accountant (the sender's
     checks are then skipped), or (after a trust was added) to be judged again."""
-    from .. import tasks
-
     message.outcome, message.reason = Outcome.RECEIVED, ""
     if approved_by is not None:
         message.decided_by, message.decided_at = approved_by, timezone.now()
     message.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
-    tasks.process_inbound_message.delay_on_commit(message.pk)
+    process_inbound_message.delay_on_commit(message.pk)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from documents.services import documents_from_email
 from ..mail_as_pdf import mail_as_pdf
 from ..models import InboundMessage, Outcome, Reason, TrustedSender, TrustKind
 from ..reading import BrokenMessage, Contents, authentication_failed, contents_of, header, parse
+from .replies import decide_reply
 
 
 def process_message(*, message_id: int, now: datetime | None = None) -> InboundMessage | None:
@@ -31,7 +32,7 @@ def process_message(*, message_id: int, now: datetime | None = None) -> InboundM
     upload may have → refused; from neither a client user nor a trusted sender or domain →
     quarantine; else each attachment through the upload's checks (``documents_from_email``),
     or, with no attachment, the mail itself as a PDF. A message the firm accepted skips the
-    sender's checks. A reply to the sender is queued when the firm wants one (``replies``).
+    sender's checks. Whether the sender gets a reply is recorded (``replies``); the task queues it.
     """
     now = now or timezone.now()
     written = []
@@ -58,9 +59,7 @@ def process_message(*, message_id: int, now: datetime | None = None) -> InboundM
                     InboundMessage.documents.through(inboundmessage=message, document=document)
                     for document in written
                 )
-            from .replies import queue_reply
-
-            queue_reply(message=message)
+            decide_reply(message=message)  # the task queues the reply once this commits
     except Exception:
         for document in written:
             document.file.delete(save=False)

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 
 from ..models import InboundAddress, InboundMessage, Outcome, Reason
 from ..reading import dedup_key, header, is_automatic, recipients_at, sender_of
+from ..tasks import process_inbound_message, send_inbound_reply
+from .replies import decide_reply
 
 
 @dataclass
@@ -39,8 +41,6 @@ def receive_message(
     Message-ID (or, without one, the same bytes) to the same address is one row, so a
     provider's retry stores nothing new; the raw message is kept only while it is needed.
     """
-    from .. import tasks  # the tasks module calls these services; imported late to keep it so
-
     domain = settings.INBOUND_EMAIL_DOMAIN
     head = BytesParser(policy=default_policy).parsebytes(raw[: 256 * 1024], headersonly=True)
     recipients = [
@@ -69,11 +69,10 @@ def receive_message(
     for recipient in recipients:
         received = _record(recipient=recipient, raw=raw, **common)
         if received.created and received.message.outcome == Outcome.RECEIVED:
-            tasks.process_inbound_message.delay_on_commit(received.message.pk)
+            process_inbound_message.delay_on_commit(received.message.pk)
         if received.created and received.message.reason == Reason.ADDRESS_REPLACED:
-            from .replies import queue_reply
-
-            queue_reply(message=received.message, bounce=True)
+            if decide_reply(message=received.message, bounce=True):
+                send_inbound_reply.delay_on_commit(received.message.pk)
         results.append(received)
     return results
 

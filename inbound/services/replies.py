@@ -23,19 +23,17 @@ from ..outcomes import file_notes, why
 _NEVER_ABOUT = {Reason.UNKNOWN_ADDRESS, Reason.AUTHENTICATION_FAILED, Reason.SPAM}
 
 
-def queue_reply(*, message: InboundMessage, bounce: bool = False) -> None:
-    """Queues the reply this message deserves, if any, and records why not otherwise."""
-    from .. import tasks
-
+def decide_reply(*, message: InboundMessage, bounce: bool = False) -> bool:
+    """Records whether this message gets a reply (``reply_status``: pending, or why not) and
+    answers True when one is due; the caller queues ``send_inbound_reply`` after commit."""
     if message.reason in _NEVER_ABOUT or not message.sender or message.client_id is None:
-        return
+        return False
     if not bounce and not _firm_wants_replies(message):
-        return
+        return False
     status = _reply_status(message)
     InboundMessage.objects.filter(pk=message.pk).update(reply_status=status)
     message.reply_status = status
-    if status == ReplyStatus.PENDING:
-        tasks.send_inbound_reply.delay_on_commit(message.pk)
+    return status == ReplyStatus.PENDING
 
 
 def _firm_wants_replies(message: InboundMessage) -> bool:

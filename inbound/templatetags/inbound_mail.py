@@ -7,8 +7,9 @@ Each page pulls its part with one tag, so those pages need not know inbound's se
 from django import template
 from django.conf import settings
 
-from .. import selectors, services
+from .. import selectors
 from ..outcomes import file_notes, why
+from ..services.addresses import address_for, addresses_for
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ def client_mail_section(context, client):
     return {
         "client": client,
         "enabled": enabled,
-        "address": services.address_for(client=client) if enabled else None,
+        "address": address_for(client=client) if enabled else None,
     }
 
 
@@ -48,7 +49,7 @@ def client_user_mail_card(context):
         return {"enabled": False}
     # The start page has the user's client companies already; other pages let the tag look.
     clients = context.get("clients") or selectors.client_user_clients(user=request.user)
-    addresses = services.addresses_for(clients=clients)
+    addresses = addresses_for(clients=clients)
     mail = selectors.own_messages(user=request.user, clients=clients)
     for message in mail:
         message.why = why(message)

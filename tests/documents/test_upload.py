@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import Document, DocumentStatus
-from inbound.services import address_for
+from inbound.services.addresses import address_for
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientCompanyFactory, ClientMembershipFactory
 from tests.documents.factories import (

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from documents.models import Document
 from inbound.models import InboundMessage, Outcome
-from inbound.services import address_for
+from inbound.services.addresses import address_for
 from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory, FirmFactory
 from tests.clients.factories import (

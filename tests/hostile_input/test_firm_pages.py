@@ -9,7 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bureau.models import FirmRole
-from inbound.services import address_for, receive_message
+from inbound.services.addresses import address_for
+from inbound.services.receiving import receive_message
 from tests.bureau.factories import AccountantFactory
 from tests.clients.factories import ClientMembershipFactory, administered_client
 from tests.documents.factories import DocumentFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from inbound.services import address_for
+from inbound.services.addresses import address_for
 from tests.accounts.factories import UserFactory
 from tests.bureau.factories import AccountantFactory
 from tests.clients.factories import (

@@ -5,7 +5,7 @@ import pytest
 
 from documents.models import Document
 from inbound.models import InboundMessage, Outcome, Reason
-from inbound.services import receive_message
+from inbound.services.receiving import receive_message
 from tests.documents.factories import windows_program, zip_archive
 
 from .mail import pdf, raw_mime

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from documents.models import Document
 from inbound.models import InboundMessage, Outcome, Reason, TrustedSender
-from inbound.services import receive_message
+from inbound.services.receiving import receive_message
 
 from .mail import pdf, raw_mime
 

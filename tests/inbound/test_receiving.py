@@ -5,7 +5,7 @@ import pytest
 
 from documents.models import Document, DocumentOrigin
 from inbound.models import InboundMessage, Outcome, Reason
-from inbound.services import receive_message
+from inbound.services.receiving import receive_message
 from tests.documents.factories import tiny_png
 
 from .mail import constructed, pdf, raw_mime
@@ -105,7 +105,7 @@ def test_small_inline_images_are_skipped_and_a_mail_without_attachments_becomes_
 
 
 def test_mail_to_a_replaced_address_is_refused_with_its_reason(address, client_user):
-    from inbound.services import replace_address
+    from inbound.services.addresses import replace_address
 
     new = replace_address(client=address.client, by=client_user)
     raw = raw_mime(

@@ -5,7 +5,9 @@ import pytest
 from django.core import mail
 
 from inbound.models import InboundMessage, ReplyStatus
-from inbound.services import receive_message, replace_address, set_auto_reply
+from inbound.services.addresses import replace_address
+from inbound.services.decisions import set_auto_reply
+from inbound.services.receiving import receive_message
 
 from .mail import pdf, raw_mime
 

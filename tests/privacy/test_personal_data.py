@@ -16,7 +16,8 @@ from django.utils import timezone
 from clients.models import ClientMembership
 from documents.models import Document
 from inbound.models import InboundMessage, TrustedSender, TrustKind
-from inbound.services import address_for, receive_message
+from inbound.services.addresses import address_for
+from inbound.services.receiving import receive_message
 from invitations.models import Delivery, InvitationEvent, InvitationStatus
 from privacy.services import erase_client_user, export_client_user
 from privacy.tasks import clear_expired_sessions

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from clients.models import ClientCompany
-from inbound.services import address_for
+from inbound.services.addresses import address_for
 
 
 class Command(BaseCommand):
