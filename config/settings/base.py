@@ -243,8 +243,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery's Django fix-up would close the database connections around every task; with this
 # it does so only every 10,000 tasks, and CONN_MAX_AGE decides (config.celery).
 CELERY_DB_REUSE_MAX = 10_000
-# Publishing gives up within a second when Redis is down (one connection retry), so that a
-# request saving a batch never hangs on the broker; the sweep queues the rows later.
+# Publishing gives up within a second when Redis refuses connections (one connection retry;
+# a host that does not answer at all costs two connect timeouts), so that a request saving a
+# batch never hangs on the broker for long; the sweep queues the rows later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 3,
