@@ -111,6 +111,8 @@ class WorkerProcess:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": SECRET_KEY,
+            # The benchmark made the links under its own key: the worker has rotated since.
+            "SECRET_KEY_FALLBACKS": settings.SECRET_KEY,
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "ALLOWED_HOSTS": "localhost",
             "SITE_URL": "http://localhost:8000",

@@ -6,6 +6,12 @@ from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Celery's Django fix-up runs the system checks when a worker starts, and the URL checks
+# import every view (passkeys' webauthn, the spreadsheets, the provider webhooks) into the
+# main process, which never runs a task: about 20 MiB more in it (issue 11: worker memory).
+# The web processes and `manage.py migrate` run the checks; a worker imports a view only if
+# one of its tasks needs a URL.
+os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
 
 app = Celery("byraportalen")
 app.config_from_object("django.conf:settings", namespace="CELERY")

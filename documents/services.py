@@ -128,7 +128,9 @@ def _store(
                     origin_address=origin_address,
                 )
             )
-        with transaction.atomic():
+        # All rows or none; inside a caller's transaction no savepoint of its own (two
+        # round trips per inbound message): a failure here fails the caller's transaction.
+        with transaction.atomic(savepoint=False):
             return Document.objects.bulk_create(documents)
     except Exception:
         for document in documents:

@@ -8,7 +8,6 @@ only its text, so nothing in it can run or fetch anything.
 import textwrap
 
 from anyascii import anyascii
-from fpdf import FPDF
 
 # A mail's text beyond this is cut (with a note): a receipt is never that long.
 MAX_TEXT_CHARACTERS = 50_000
@@ -43,6 +42,10 @@ def _lines(text: str, width: int) -> list[str]:
 def mail_as_pdf(*, headers: list[tuple[str, str]], text: str) -> bytes:
     """The PDF of one mail: its headers (label, value), then its text, in a fixed-width font
     wrapped here (fpdf2's own line breaking costs far more for a long mail)."""
+    # Imported here: fpdf2 and its fontTools weigh about 44 MiB in every process that imports
+    # them, and only a mail without attachments needs them (issue 11: worker memory).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=15)

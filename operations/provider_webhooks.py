@@ -10,7 +10,6 @@ and a post the provider's parser cannot read is a 400, never a 500.
 import re
 from collections.abc import Callable
 
-from anymail import urls as anymail_urls
 from anymail.exceptions import AnymailWebhookValidationFailure
 from django.core.exceptions import RequestDataTooBig
 from django.urls import URLPattern, path, re_path
@@ -44,6 +43,10 @@ def provider_webhook_urlpatterns(
     provider is configured or it has no such webhook."""
     if not esp_name:
         return []
+    # Imported only with a provider: anymail.urls imports every provider's webhooks (Amazon
+    # SES's brings boto3), about 50 MiB in each process, the worker's too (issue 11).
+    from anymail import urls as anymail_urls
+
     patterns = []
     for pattern in anymail_urls.urlpatterns:
         if pattern.name != f"{esp_name}_{kind}_webhook":

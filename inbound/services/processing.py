@@ -142,15 +142,20 @@ def _spam_header(parsed) -> bool:
 
 
 def _over_daily_limit(message: InboundMessage, *, now: datetime) -> bool:
+    limit = settings.INBOUND_MAX_MESSAGES_PER_CLIENT_PER_DAY
     midnight = timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
+    # Counted only up to the limit: a client flooded with mail costs each message at most
+    # ``limit`` index entries, not every message of the day (which grew with the flood).
     earlier_today = (
         InboundMessage.objects.filter(client_id=message.client_id, received_at__gte=midnight)
         .exclude(pk=message.pk)
         .exclude(outcome=Outcome.REJECTED, reason=Reason.DAILY_LIMIT)
         .filter(Q(received_at__lt=message.received_at) | Q(pk__lt=message.pk))
+        .order_by()
+        .values("pk")[:limit]
         .count()
     )
-    return earlier_today >= settings.INBOUND_MAX_MESSAGES_PER_CLIENT_PER_DAY
+    return earlier_today >= limit
 
 
 def _client_user(message: InboundMessage) -> User | None:

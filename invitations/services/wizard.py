@@ -16,12 +16,12 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import Language, User
 from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
+from operations.bulk_insert import insert_all
 
 from ..delivery import enqueue_deliveries, promised_deliveries
 from ..links import give_new_secret
 from ..models import (
     BatchKind,
-    Delivery,
     EventKind,
     Invitation,
     InvitationBatch,
@@ -259,12 +259,14 @@ def _promise(
     *, accountant: User, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
 ) -> list[int]:
     """Writes the deliveries and events of ``invitations`` (saved); returns the delivery ids."""
-    deliveries = Delivery.objects.bulk_create(
+    deliveries = insert_all(
         [delivery for invitation in invitations for delivery in promised_deliveries(invitation)]
     )
-    InvitationEvent.objects.bulk_create(
-        InvitationEvent(invitation=invitation, kind=kind, actor=accountant, created_at=now)
-        for invitation in invitations
+    insert_all(
+        [
+            InvitationEvent(invitation=invitation, kind=kind, actor=accountant, created_at=now)
+            for invitation in invitations
+        ]
     )
     return [delivery.pk for delivery in deliveries]
 
@@ -301,13 +303,17 @@ def invite_new_users(
                 mobile=row.mobile,
                 language=row.language,
                 is_active=False,
+                date_joined=now,
             )
             user.set_unusable_password()
             users.append(user)
-        User.objects.bulk_create(users)
-        ClientMembership.objects.bulk_create(
-            ClientMembership(client_id=row.client_id, user=user)
-            for row, user in zip(rows, users, strict=True)
+        # insert_all: one statement each, what the rows share prepared once (issue 11).
+        insert_all(users)
+        insert_all(
+            [
+                ClientMembership(client_id=row.client_id, user=user)
+                for row, user in zip(rows, users, strict=True)
+            ]
         )
         invitations = []
         for row, user in zip(rows, users, strict=True):
@@ -316,7 +322,7 @@ def invite_new_users(
             )
             give_new_secret(invitation, now=now)
             invitations.append(invitation)
-        Invitation.objects.bulk_create(invitations)
+        insert_all(invitations)
         enqueue_deliveries(_promise(accountant=accountant, invitations=invitations, now=now))
 
     try:
