@@ -24,9 +24,12 @@ def insert_all(objects: list[Model]) -> list[Model]:
         return model.objects.bulk_create(objects)
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
+    relations = [field for field in fields if field.is_relation]
     for obj in objects:
-        # As bulk_create: a related object saved since it was assigned gives its key now.
-        obj._prepare_related_fields_for_save(operation_name="insert_all")
+        # As bulk_create: a related object saved since it was assigned gives its key now (or
+        # an unsaved one is refused). Asked only of a row that lacks a key.
+        if any(getattr(obj, field.attname) is None for field in relations):
+            obj._prepare_related_fields_for_save(operation_name="insert_all")
     first = objects[0]
     for field in fields:
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):

@@ -234,13 +234,11 @@ def _once_per_submission(
     """Creates the batch of ``submission_key`` and calls ``write(batch, now)``, in one
     transaction; or returns the batch that key already has, writing nothing.
 
-    The batch is inserted first, so a concurrent submission of the same key waits on the
-    unique index and then returns the first one's batch. Any other ``IntegrityError`` (a
-    row taken meanwhile) is left for the caller to name.
+    The batch is inserted first, with no look-up before it (the wizard's view has just made
+    one): a key already used fails on the unique index, and so does a concurrent submission
+    of the same key once the first commits; both then return the first one's batch. Any
+    other ``IntegrityError`` (a row taken meanwhile) is left for the caller to name.
     """
-    batch = _batch_for_key(firm=firm, submission_key=submission_key)
-    if batch is not None:
-        return batch
     try:
         with transaction.atomic():
             batch = InvitationBatch.objects.create(
