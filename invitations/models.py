@@ -67,11 +67,13 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("klientanvändare"),
     )
+    # Looked up through invitation_client_status_idx, whose first column it is.
     client = models.ForeignKey(
         "clients.ClientCompany",
         on_delete=models.CASCADE,
         related_name="invitations",
         verbose_name=_("klient"),
+        db_index=False,
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,7 +88,9 @@ class Invitation(models.Model):
         default=InvitationStatus.PENDING,
     )
     secret_nonce = models.CharField(max_length=32, editable=False)
-    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique by a constraint in Meta: ``unique=True`` would add a pattern index for LIKE,
+    # which no look-up of a hash needs and every insert would pay for.
+    secret_hash = models.CharField(max_length=64, editable=False)
     expires_at = models.DateTimeField(_("giltig till"))
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     last_sent_at = models.DateTimeField(_("senast skickad"), null=True, blank=True)
@@ -103,7 +107,8 @@ class Invitation(models.Model):
                 fields=["user"],
                 condition=models.Q(status="pending"),
                 name="invitation_one_pending_per_user",
-            )
+            ),
+            models.UniqueConstraint(fields=["secret_hash"], name="invitation_secret_hash_unique"),
         ]
         indexes = [
             models.Index(fields=["client", "status"], name="invitation_client_status_idx"),
@@ -193,8 +198,9 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    # Indexed where set (Meta): a pending row has none, so its insert costs no index entry.
     provider_message_id = models.CharField(
-        _("leverantörens meddelande-id"), max_length=255, blank=True, db_index=True
+        _("leverantörens meddelande-id"), max_length=255, blank=True
     )
     # Why the last attempt did not succeed: ``error_code`` (one of DeliveryError) and its
     # ``error_params`` are put into words in the reader's language when shown; ``last_error``
@@ -214,6 +220,11 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="delivery_status_created_idx"),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="delivery_provider_message_idx",
+            ),
         ]
 
     def __str__(self):
