@@ -67,6 +67,8 @@ def _reported_delivery(
     deliveries = Delivery.objects.select_for_update().filter(channel=channel)
     if delivery_id is None:
         bare = provider_message_id.strip("<>")
+        if not bare:  # "<>" names no message: it must not match the rows not yet sent
+            return None
         return deliveries.filter(provider_message_id__in={bare, f"<{bare}>"}).first()
     delivery = deliveries.filter(pk=delivery_id).first()
     if (

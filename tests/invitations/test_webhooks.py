@@ -341,6 +341,15 @@ def test_an_email_report_naming_our_message_id_without_brackets_matches(client, 
     assert delivery.status == "delivered"
 
 
+def test_a_report_naming_an_empty_message_id_leaves_the_unsent_rows_alone(client, anymail_secret):
+    waiting = DeliveryFactory(status="pending", provider_message_id="")
+    complaint = {"RecordType": "SpamComplaint", "Type": "SpamComplaint", "Email": "x"}
+
+    _postmark(client, {**complaint, "MessageID": "<>"}, anymail_secret)
+
+    assert not waiting.invitation.events.filter(kind="complained").exists()
+
+
 def test_an_sms_left_unknown_is_settled_sent_by_twilios_callback(client, twilio_token):
     # The worker timed out waiting for Twilio and never learnt the SID.
     invitation = InvitationFactory(user__mobile="+46701112233")
