@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 # PostgreSQL's bigint, the widest id column: a larger number cannot name a row.
 BIGINT_MAX = 2**63 - 1
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_PLAIN_NUMBER = re.compile(r"[0-9]+")
 # C0 and C1 control characters and DEL: never part of a name, an address or a number.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\r]")
@@ -29,6 +30,13 @@ def id_value(value) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= BIGINT_MAX else None
+
+
+def declared_length(meta) -> int:
+    """The body size a request's ``Content-Length`` declares (``meta``: ``request.META``); 0
+    when it declares none or not a plain number, as Django itself then reads no body."""
+    value = meta.get("CONTENT_LENGTH") or ""
+    return int(value) if _PLAIN_NUMBER.fullmatch(value) else 0
 
 
 def id_values(values: Iterable, *, limit: int | None = None) -> list[int]:

@@ -19,6 +19,7 @@ from django.urls import URLPattern
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 
+from bureau.request_values import declared_length
 from operations.provider_webhooks import provider_webhook_urlpatterns
 
 from .models import Reason
@@ -67,7 +68,7 @@ def _guarded(view, esp_name: str):
     @csrf_exempt
     @login_not_required
     def guarded(request, *args, **kwargs):
-        length = int(request.META.get("CONTENT_LENGTH") or 0) if request.method == "POST" else 0
+        length = declared_length(request.META) if request.method == "POST" else 0
         ceiling = settings.INBOUND_MAX_MESSAGE_BYTES * _PAYLOAD_FACTOR
         if length > ceiling or length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             if not _secret_matches(request):

@@ -122,6 +122,25 @@ def test_a_post_beyond_the_ceiling_is_recorded_unread(client, postmark, settings
     assert (record.outcome, record.reason) == (Outcome.REJECTED, "too_large")
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("length", ["lång", "-1", "1e9", "٣"])
+def test_a_content_length_that_is_no_number_is_no_server_error(
+    client, postmark, address, client_user, length
+):
+    body = payload(sender=client_user.email, to=address.email, files=[("a.pdf", pdf(1))])
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+
+    response = client.post(
+        URL,
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+        CONTENT_LENGTH=length,
+    )
+
+    assert response.status_code < 500
+
+
 def test_only_the_configured_providers_inbound_url_is_mounted():
     assert [p.name for p in inbound_urlpatterns("postmark")] == ["postmark_inbound_webhook"]
     assert [p.name for p in inbound_urlpatterns("mailgun")] == ["mailgun_inbound_webhook"]
