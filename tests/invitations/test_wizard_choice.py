@@ -85,3 +85,23 @@ def test_a_tampered_draft_key_on_step_one_starts_a_new_run(accountant_client):
     response = accountant_client.post(WIZARD, {"choice": "new_users", "utkast": "../x"})
     assert response.status_code == 302 and response.url.endswith("/nya/")
     assert accountant_client.get(f"{WIZARD}?utkast={uuid.uuid4()}").status_code == 200
+
+
+def test_with_sms_off_neither_step_promises_an_sms(settings, accountant_client):
+    settings.SMS_ENABLED = False
+
+    choices = page_text(accountant_client.get(WIZARD))
+    step_two = page_text(accountant_client.get(start(accountant_client)))
+
+    assert "får en inbjudan med e-post." in choices
+    assert "SMS" not in choices
+    assert "går inbjudan även som SMS" not in step_two
+    assert "SMS är avstängt i den här installationen" in step_two
+
+
+def test_with_sms_on_both_steps_say_the_mobile_number_brings_an_sms(accountant_client):
+    choices = page_text(accountant_client.get(WIZARD))
+    step_two = page_text(accountant_client.get(start(accountant_client)))
+
+    assert "får en inbjudan med e-post och SMS." in choices
+    assert "Mobilnummer är frivilligt: med det går inbjudan även som SMS." in step_two
