@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure what the tests need is running: PostgreSQL, Redis and Chromium.
+# Makes sure what the tests need is running: PostgreSQL, Redis, Chromium, and nginx (installed
+# only: a test starts its own, with deploy/nginx.conf, to read the proxy's access log).
 # Starts or installs each where it can; otherwise says what is missing and fails.
 set -euo pipefail
 
@@ -60,4 +61,12 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-say "PostgreSQL, Redis and Chromium are ready"
+if [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx (Debian's nginx-light)"
+  if ! apt_install nginx-light; then
+    say "/usr/sbin/nginx is missing and could not be installed: apt-get install nginx-light"
+    exit 1
+  fi
+fi
+
+say "PostgreSQL, Redis and Chromium are ready, nginx installed"
