@@ -100,6 +100,7 @@ def new_user_row_errors(
     locked: bool = False,
     count_rows: bool = True,
     clients: dict | None = None,
+    taken_by_insert: bool = False,
 ) -> dict:
     """Every business rule a batch of new users must pass, checked for all rows at once.
 
@@ -107,6 +108,9 @@ def new_user_row_errors(
     written). Three queries whatever the number of rows (four when ``locked``): the
     clients (locked first when ``locked``, inside the caller's transaction), their state,
     and the e-mail addresses and usernames already taken (one query for both).
+    ``taken_by_insert``: the caller's insert lets the unique indexes refuse a taken address
+    or username (and then asks again, to name the rows); that last query is then made only
+    when another rule already refuses the batch, so that the refusal names every error.
     ``count_rows=False`` checks the rows even when there are too many for one batch (the
     wizard names every error at once; the size is its own).
     ``clients`` spares the clients' query when the caller has just read them with
@@ -164,7 +168,11 @@ def new_user_row_errors(
 
     emails = [row.email.lower() for row in rows]
     usernames = [row.username.lower() for row in rows]
-    taken_emails, taken = _taken_emails_and_usernames(set(emails), set(usernames))
+    repeated = len(set(emails)) < len(emails) or len(set(usernames)) < len(usernames)
+    if errors or repeated or not taken_by_insert:
+        taken_emails, taken = _taken_emails_and_usernames(set(emails), set(usernames))
+    else:
+        taken_emails, taken = set(), set()
     for row, email, username in zip(rows, emails, usernames, strict=True):
         if email in taken_emails:
             _add_error(
@@ -289,7 +297,11 @@ def invite_new_users(
     """
 
     def write(batch: InvitationBatch, now: datetime) -> None:
-        errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows, locked=True)
+        # Users are not locked: the unique indexes on e-mail and username are what keeps
+        # them unique, so the insert is the check, and a refusal is named below.
+        errors = new_user_row_errors(
+            accountant=accountant, firm=firm, rows=rows, locked=True, taken_by_insert=True
+        )
         if errors:
             raise RowsRefused(errors)
         users = []
@@ -332,8 +344,9 @@ def invite_new_users(
             write=write,
         )
     except IntegrityError:
-        # Another submission took one of the e-mail addresses or usernames between our
-        # check and our insert; checking again names the rows.
+        # An e-mail address or username was taken since the review (by another submission,
+        # perhaps at this moment): the unique indexes refused the insert, and nothing is
+        # written. Checking again names the rows.
         errors = new_user_row_errors(accountant=accountant, firm=firm, rows=rows)
         raise RowsRefused(
             errors or {BATCH: {"rows": [gettext("Någon annan sparade samtidigt. Försök igen.")]}}

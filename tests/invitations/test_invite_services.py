@@ -160,6 +160,31 @@ def test_rows_breaking_rules_are_refused_per_row_and_nothing_is_written(accounta
     assert not Invitation.objects.exists()
 
 
+def test_an_address_or_username_taken_since_the_review_is_named_and_nothing_is_written(
+    accountant, firm
+):
+    """The only error of the batch: the users' unique indexes refuse it, and the service
+    names the rows (e-mail and username, in any case) and leaves nothing behind."""
+    first, second = administered_client(accountant, firm), administered_client(accountant, firm)
+    UserFactory(username="taken.name", email="taken@klient.test")
+
+    with pytest.raises(RowsRefused) as refused:
+        invite_new_users(
+            accountant=accountant,
+            firm=firm,
+            rows=[row(first, 1, email="Taken@Klient.test"), row(second, 2, username="TAKEN.name")],
+            submission_key=uuid.uuid4(),
+        )
+
+    errors = refused.value.row_errors
+    assert "e-postadressen" in errors[first.pk]["email"][0]
+    assert "upptaget" in errors[second.pk]["username"][0]
+    assert set(errors) == {first.pk, second.pk}
+    assert not InvitationBatch.objects.exists()
+    assert not Invitation.objects.exists()
+    assert User.objects.count() == 2  # the accountant and the one who had the address
+
+
 def test_duplicates_within_the_batch_are_refused(accountant, firm):
     a, b = administered_client(accountant, firm), administered_client(accountant, firm)
     with pytest.raises(RowsRefused) as refused:
@@ -193,10 +218,10 @@ def test_the_submit_costs_the_same_queries_for_one_row_and_for_twenty(
     rows = [
         row(administered_client(accountant, firm), n, mobile="+46701234567") for n in range(count)
     ]
-    # savepoint, batch (no look-up of the key first), client lock, client state, e-mails and
-    # usernames taken (one query), users, memberships, invitations, deliveries, events,
-    # release savepoint
-    with django_assert_num_queries(11):
+    # savepoint, batch (no look-up of the key first), client lock, client state, users (their
+    # unique indexes refuse a taken e-mail or username), memberships, invitations,
+    # deliveries, events, release savepoint
+    with django_assert_num_queries(10):
         invite_new_users(accountant=accountant, firm=firm, rows=rows, submission_key=uuid.uuid4())
 
 

@@ -115,6 +115,18 @@ def test_a_client_invited_meanwhile_is_refused_on_sqlite(administered_client):
     assert Invitation.objects.count() == 1
 
 
+def test_an_address_taken_since_the_review_is_named_on_sqlite(administered_client):
+    accountant, client_company = administered_client
+    UserFactory(username="someone", email="ASA@alfa.test")
+
+    with pytest.raises(RowsRefused) as refused:
+        submit(accountant, client_company)
+
+    assert "e-postadressen" in refused.value.row_errors[client_company.pk]["email"][0]
+    assert not Invitation.objects.exists()
+    assert User.objects.count() == 2  # the accountant and the one who had the address
+
+
 def test_usernames_and_emails_are_unique_whatever_the_case_on_sqlite(db):
     UserFactory(username="asa.oberg", email="asa@alfa.test")
 
