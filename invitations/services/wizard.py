@@ -136,9 +136,12 @@ def new_user_row_errors(
             .values_list("pk", flat=True)
         )
     if clients is None or locked:
+        # Only the rules' flags are needed here: rows as named tuples, not model instances.
         clients = {
             client.pk: client
-            for client in clients_of_rows(accountant=accountant, firm=firm, client_ids=client_ids)
+            for client in clients_of_rows(
+                accountant=accountant, firm=firm, client_ids=client_ids
+            ).values_list("pk", "accountant_is_system_admin", "has_own_users", named=True)
         }
     seen_clients = set()
     for row in rows:

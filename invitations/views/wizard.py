@@ -119,12 +119,14 @@ def wizard_run(kind: str):
     def decorate(view):
         @wraps(view)
         def step(request, key):
+            # The submit discards the run's draft: a draft still here means not submitted
+            # from this session (a second, simultaneous submit is answered by the service).
+            draft = WizardDraft.load(request.session, key, kind=kind)
+            if draft is not None:
+                return view(request, key, draft)
             if batch := _finished_batch(request, key):
                 return _result(batch)
-            draft = WizardDraft.load(request.session, key, kind=kind)
-            if draft is None:
-                return _expired(request)
-            return view(request, key, draft)
+            return _expired(request)
 
         return step
 

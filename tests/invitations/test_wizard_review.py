@@ -328,10 +328,10 @@ def test_the_submit_costs_the_same_queries_for_1_and_20_rows(
         for n, c in enumerate(clients)
     ]
     granska(accountant_client, step, *rows)
-    # The request (session, user, firm, finished batch?), the service's 10 (see
-    # test_invite_services: it checks the rules under lock, so the submit does not check
-    # them before) and the session's update (savepoint, update, release).
-    with django_assert_num_queries(17):
+    # The request (session, user, firm; a run with its draft is not finished), the
+    # service's 10 (see test_invite_services: it checks the rules under lock, so the submit
+    # does not check them before) and the session's update (savepoint, update, release).
+    with django_assert_num_queries(16):
         response = accountant_client.post(review_url(step))
     assert response.status_code == 302
     assert Invitation.objects.count() == count
