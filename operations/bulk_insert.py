@@ -6,10 +6,14 @@ events of a 50-row submit (15 and 6 columns) that was a third of the request's t
 parameter, and only the columns that differ go as arrays, through PostgreSQL's UNNEST (as
 ``bulk_create`` does there too). The rows written, and the primary keys set on the objects,
 are those ``bulk_create`` would give; like it, no ``save()`` and no signals.
+
+``insert_all`` takes model instances; ``insert_columns`` takes the values column by column,
+for rows that nothing reads back as objects (a submit's memberships and events), so that no
+instance is built for them at all.
 """
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def insert_all(objects: list[Model]) -> list[Model]:
@@ -22,8 +26,7 @@ def insert_all(objects: list[Model]) -> list[Model]:
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects)
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    fields = _columns(model)
     relations = [field for field in fields if field.is_relation]
     for obj in objects:
         # As bulk_create: a related object saved since it was assigned gives its key now (or
@@ -41,10 +44,69 @@ def insert_all(objects: list[Model]) -> list[Model]:
     for field in fields:
         values = [getattr(obj, field.attname) for obj in objects]
         if all(value == values[0] for value in values[1:]):
-            shared[field] = field.get_db_prep_save(values[0], connection)
+            shared[field] = values[0]
         else:
-            varying[field] = [field.get_db_prep_save(value, connection) for value in values]
+            varying[field] = values
+    keys = _insert(connection, model, shared, varying, count=len(objects))
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
 
+
+def insert_columns(model: type[Model], **columns) -> list:
+    """Inserts rows of ``model`` given column by column and returns their primary keys, in
+    row order. Each keyword names a field (``client_id`` or ``client`` for a foreign key's
+    key); a list gives each row its own value, any other value is every row's. A field not
+    named gets its default, the same in every row (``auto_now_add``: one timestamp).
+
+        insert_columns(InvitationEvent, invitation_id=[...], kind="created", created_at=now)
+    """
+    lists = {len(values) for values in columns.values() if isinstance(values, list)}
+    if len(lists) != 1:
+        raise ValueError("insert_columns needs at least one list, and lists of one length.")
+    [count] = lists
+    if not count:
+        return []
+    given = {model._meta.get_field(name).attname: values for name, values in columns.items()}
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        objects = [
+            model(
+                **{
+                    name: values[n] if isinstance(values, list) else values
+                    for name, values in given.items()
+                }
+            )
+            for n in range(count)
+        ]
+        return [obj.pk for obj in model.objects.bulk_create(objects)]
+    template = model()  # every default, once
+    shared, varying = {}, {}
+    for field in _columns(model):
+        if field.attname in given:
+            values = given[field.attname]
+            (varying if isinstance(values, list) else shared)[field] = values
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            shared[field] = field.pre_save(template, add=True)
+        else:
+            shared[field] = getattr(template, field.attname)
+    return _insert(connection, model, shared, varying, count=count)
+
+
+def _columns(model: type[Model]) -> list[Field]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def _insert(connection, model, shared: dict, varying: dict, *, count: int) -> list:
+    """One INSERT … SELECT: ``shared`` values (by field) as single parameters, ``varying``
+    ones (lists by field, ``count`` long) as arrays through UNNEST. Returns the new keys."""
+    shared = {field: field.get_db_prep_save(value, connection) for field, value in shared.items()}
+    varying = {
+        field: [field.get_db_prep_save(value, connection) for value in values]
+        for field, values in varying.items()
+    }
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in [*varying, *shared])
     selected = [f"given.c{n}" for n in range(len(varying))]
@@ -54,7 +116,8 @@ def insert_all(objects: list[Model]) -> list[Model]:
         names = ", ".join(f"c{n}" for n in range(len(varying)))
         source, source_params = f"UNNEST({arrays}) AS given({names})", list(varying.values())
     else:
-        source, source_params = "generate_series(1, %s) AS given", [len(objects)]
+        source, source_params = "generate_series(1, %s) AS given", [count]
+    meta = model._meta
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         f"SELECT {', '.join(selected)} FROM {source} "
@@ -62,9 +125,4 @@ def insert_all(objects: list[Model]) -> list[Model]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*shared.values(), *source_params])
-        keys = [row[0] for row in cursor.fetchall()]
-    for obj, key in zip(objects, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objects
+        return [row[0] for row in cursor.fetchall()]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import Language, User
 from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
-from operations.bulk_insert import insert_all
+from operations.bulk_insert import insert_all, insert_columns
 
 from ..delivery import enqueue_deliveries, promised_deliveries
 from ..links import give_new_secret
@@ -271,11 +271,12 @@ def _promise(
     deliveries = insert_all(
         [delivery for invitation in invitations for delivery in promised_deliveries(invitation)]
     )
-    insert_all(
-        [
-            InvitationEvent(invitation=invitation, kind=kind, actor=accountant, created_at=now)
-            for invitation in invitations
-        ]
+    insert_columns(
+        InvitationEvent,
+        invitation_id=[invitation.pk for invitation in invitations],
+        kind=kind,
+        actor_id=accountant.pk,
+        created_at=now,
     )
     return [delivery.pk for delivery in deliveries]
 
@@ -322,11 +323,10 @@ def invite_new_users(
             users.append(user)
         # insert_all: one statement each, what the rows share prepared once (issue 11).
         insert_all(users)
-        insert_all(
-            [
-                ClientMembership(client_id=row.client_id, user=user)
-                for row, user in zip(rows, users, strict=True)
-            ]
+        insert_columns(
+            ClientMembership,
+            client_id=[row.client_id for row in rows],
+            user_id=[user.pk for user in users],
         )
         invitations = []
         for row, user in zip(rows, users, strict=True):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from clients.models import ClientMembership
 from invitations.models import Delivery, InvitationEvent
-from operations.bulk_insert import insert_all
+from operations.bulk_insert import insert_all, insert_columns
+from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientCompanyFactory
 from tests.invitations.factories import InvitationFactory
 
@@ -83,3 +84,48 @@ def test_a_row_that_breaks_a_constraint_raises_django_s_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_all([User(username="ledig"), User(username="TAGEN")])
     assert not User.objects.filter(username="ledig").exists()
+
+
+def test_rows_given_column_by_column_are_those_bulk_create_gives():
+    invitations = InvitationFactory.create_batch(3)
+    actor = UserFactory()
+    now = timezone.now()
+    by_django = InvitationEvent.objects.bulk_create(
+        InvitationEvent(invitation=invitation, kind="created", actor=actor, created_at=now)
+        for invitation in invitations
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        keys = insert_columns(
+            InvitationEvent,
+            invitation_id=[invitation.pk for invitation in invitations],
+            kind="created",
+            actor=actor.pk,  # a foreign key by its name or its attname, given its key
+            created_at=now,
+        )
+
+    assert len(queries) == 1
+    assert keys == sorted(keys) and len(keys) == 3
+    ours = list(InvitationEvent.objects.filter(pk__in=keys).order_by("pk"))
+    assert [model_to_dict(event, exclude=["id"]) for event in ours] == [
+        model_to_dict(event, exclude=["id"]) for event in by_django
+    ]
+    assert [event.params for event in ours] == [{}, {}, {}]  # the field's default
+
+
+def test_columns_left_out_get_their_default_and_one_timestamp():
+    clients = ClientCompanyFactory.create_batch(2)
+    user = UserFactory()
+
+    keys = insert_columns(ClientMembership, client_id=[c.pk for c in clients], user_id=user.pk)
+
+    stamps = set(ClientMembership.objects.filter(pk__in=keys).values_list("created_at", flat=True))
+    assert len(stamps) == 1 and None not in stamps
+
+
+def test_columns_of_different_lengths_or_none_are_refused():
+    with pytest.raises(ValueError):
+        insert_columns(InvitationEvent, invitation_id=[1, 2], kind=["created"])
+    with pytest.raises(ValueError):
+        insert_columns(InvitationEvent, invitation_id=1, kind="created")
+    assert insert_columns(InvitationEvent, invitation_id=[], kind="created") == []
