@@ -10,7 +10,7 @@ promises, queued after commit) and ``notices``.
 from .enqueue import (
     enqueue_deliveries,
     enqueue_renewal_notice,
-    promised_deliveries,
+    promise_deliveries,
     retry_deliveries,
 )
 from .reports import record_provider_event
@@ -19,7 +19,7 @@ from .sweep import sweep_deliveries
 __all__ = [
     "enqueue_deliveries",
     "enqueue_renewal_notice",
-    "promised_deliveries",
+    "promise_deliveries",
     "record_provider_event",
     "retry_deliveries",
     "sweep_deliveries",

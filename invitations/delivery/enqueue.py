@@ -11,31 +11,35 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from operations.bulk_insert import insert_columns
+
 from ..models import Channel, Delivery, DeliveryPurpose, DeliveryStatus, Invitation
 from .tasks import dispatch_deliveries, notify_renewal_requested
 
 
-def promised_deliveries(
-    invitation: Invitation, *, purpose: str = DeliveryPurpose.INVITATION
-) -> list[Delivery]:
-    """The unsaved outbox rows ``invitation`` promises: e-mail always, SMS with a mobile
-    (unless SMS_ENABLED is off)."""
-    user = invitation.user
-    deliveries = [
-        Delivery(
-            invitation=invitation, channel=Channel.EMAIL, purpose=purpose, recipient=user.email
-        )
-    ]
-    if user.mobile and settings.SMS_ENABLED:
-        deliveries.append(
-            Delivery(
-                invitation=invitation,
-                channel=Channel.SMS,
-                purpose=purpose,
-                recipient=str(user.mobile),
-            )
-        )
-    return deliveries
+def promise_deliveries(
+    invitations: list[Invitation], *, purpose: str = DeliveryPurpose.INVITATION
+) -> list[int]:
+    """Writes the outbox rows ``invitations`` (saved, their users at hand) promise, one
+    statement for all: e-mail always, SMS to a mobile number (unless SMS_ENABLED is off).
+    Returns their ids, to be queued by ``enqueue_deliveries``."""
+    invitation_ids, channels, recipients = [], [], []
+    for invitation in invitations:
+        user = invitation.user
+        invitation_ids.append(invitation.pk)
+        channels.append(Channel.EMAIL)
+        recipients.append(user.email)
+        if user.mobile and settings.SMS_ENABLED:
+            invitation_ids.append(invitation.pk)
+            channels.append(Channel.SMS)
+            recipients.append(str(user.mobile))
+    return insert_columns(
+        Delivery,
+        invitation_id=invitation_ids,
+        channel=channels,
+        recipient=recipients,
+        purpose=purpose,
+    )
 
 
 def enqueue_deliveries(delivery_ids: list[int]) -> None:

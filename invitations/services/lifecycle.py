@@ -14,7 +14,7 @@ from accounts.models import User
 from bureau.models import Firm
 from clients.selectors import accountant_is_system_admin
 
-from ..delivery import enqueue_deliveries, enqueue_renewal_notice, promised_deliveries
+from ..delivery import enqueue_deliveries, enqueue_renewal_notice, promise_deliveries
 from ..links import find_invitation_by_secret, give_new_secret
 from ..models import (
     Delivery,
@@ -91,9 +91,7 @@ def _renew(
     Invitation.objects.bulk_update(
         invitations, ["secret_nonce", "secret_hash", "expires_at", "reminded_at"]
     )
-    deliveries = Delivery.objects.bulk_create(
-        [delivery for invitation in invitations for delivery in promised_deliveries(invitation)]
-    )
+    delivery_ids = promise_deliveries(invitations)
     InvitationEvent.objects.bulk_create(
         InvitationEvent(
             invitation=invitation,
@@ -104,7 +102,7 @@ def _renew(
         )
         for invitation in invitations
     )
-    return [delivery.pk for delivery in deliveries]
+    return delivery_ids
 
 
 def resend_invitations(
@@ -270,7 +268,7 @@ def correct_invitation(
         give_new_secret(invitation, now=now)
         invitation.reminded_at = None
         invitation.save(update_fields=["secret_nonce", "secret_hash", "expires_at", "reminded_at"])
-        deliveries = Delivery.objects.bulk_create(promised_deliveries(invitation))
+        delivery_ids = promise_deliveries([invitation])
         InvitationEvent.objects.create(
             invitation=invitation,
             kind=EventKind.CORRECTED,
@@ -278,7 +276,7 @@ def correct_invitation(
             params={"changes": changes},
             created_at=now,
         )
-        enqueue_deliveries([delivery.pk for delivery in deliveries])
+        enqueue_deliveries(delivery_ids)
     return invitation
 
 
@@ -350,13 +348,9 @@ def send_due_reminders(*, now: datetime) -> int:
         Invitation.objects.filter(pk__in=[invitation.pk for invitation in due]).update(
             reminded_at=now
         )
-        deliveries = Delivery.objects.bulk_create(
-            delivery
-            for invitation in due
-            for delivery in promised_deliveries(invitation, purpose=DeliveryPurpose.REMINDER)
-        )
+        delivery_ids = promise_deliveries(due, purpose=DeliveryPurpose.REMINDER)
         InvitationEvent.objects.bulk_create(
             InvitationEvent(invitation=i, kind=EventKind.REMINDED, created_at=now) for i in due
         )
-        enqueue_deliveries([d.pk for d in deliveries])
+        enqueue_deliveries(delivery_ids)
     return len(due)

@@ -18,7 +18,7 @@ from bureau.models import Firm
 from clients.models import ClientCompany, ClientMembership
 from operations.bulk_insert import insert_all, insert_columns
 
-from ..delivery import enqueue_deliveries, promised_deliveries
+from ..delivery import enqueue_deliveries, promise_deliveries
 from ..links import give_new_secret
 from ..models import (
     BatchKind,
@@ -268,9 +268,7 @@ def _promise(
     *, accountant: User, invitations: list[Invitation], now: datetime, kind: str = EventKind.CREATED
 ) -> list[int]:
     """Writes the deliveries and events of ``invitations`` (saved); returns the delivery ids."""
-    deliveries = insert_all(
-        [delivery for invitation in invitations for delivery in promised_deliveries(invitation)]
-    )
+    delivery_ids = promise_deliveries(invitations)
     insert_columns(
         InvitationEvent,
         invitation_id=[invitation.pk for invitation in invitations],
@@ -278,7 +276,7 @@ def _promise(
         actor_id=accountant.pk,
         created_at=now,
     )
-    return [delivery.pk for delivery in deliveries]
+    return delivery_ids
 
 
 def invite_new_users(
