@@ -52,6 +52,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from benchmarks.database import analyze  # noqa: E402
 from benchmarks.noop_task import ceiling as noop_ceiling  # noqa: E402
 from benchmarks.noop_task import tree_cpu_seconds  # noqa: E402
 from benchmarks.report import report  # noqa: E402
@@ -61,7 +62,7 @@ from clients.models import ClientCompany  # noqa: E402
 from config.celery import app  # noqa: E402
 from invitations import secrets  # noqa: E402
 from invitations.delivery.tasks import dispatch_deliveries  # noqa: E402
-from invitations.models import Delivery, Invitation, InvitationBatch  # noqa: E402
+from invitations.models import Delivery, Invitation, InvitationBatch, InvitationEvent  # noqa: E402
 
 TWILIO_SID = "AC" + "0123456789abcdef" * 2
 SECRET_KEY = "benchmark-secret-key-" + "0123456789abcdef" * 3
@@ -233,13 +234,12 @@ class Throwaway:
         recipient = (
             (lambda user: user.email) if channel == "email" else (lambda user: str(user.mobile))
         )
-        return [
-            d.pk
-            for d in Delivery.objects.bulk_create(
-                Delivery(invitation=i, channel=channel, recipient=recipient(i.user))
-                for i in invitations
-            )
-        ]
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(invitation=i, channel=channel, recipient=recipient(i.user))
+            for i in invitations
+        )
+        analyze(User, Invitation, Delivery, InvitationEvent, ClientCompany, Firm)
+        return [d.pk for d in deliveries]
 
     def delete(self):
         Invitation.objects.filter(client__firm=self.firm).delete()

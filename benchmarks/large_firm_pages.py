@@ -30,6 +30,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from benchmarks.database import analyze  # noqa: E402
 from benchmarks.report import report  # noqa: E402
 from bureau.models import Firm, FirmMembership  # noqa: E402
 from bureau.organisation_numbers import with_check_digit  # noqa: E402
@@ -92,6 +93,7 @@ def main():
     with transaction.atomic():
         started = time.perf_counter()
         firm, accountant = large_firm(args.clients)
+        analyze(ClientCompany, ClientRight, ClientMembership, User, FirmMembership)
         print(
             f"{args.clients} klienter ({args.clients // 2} utan egna användare) skapade på "
             f"{time.perf_counter() - started:.1f} s, databas {connection.vendor}"

@@ -81,13 +81,11 @@ class ClientRight(models.Model):
 class ClientMembership(models.Model):
     """Makes a user one of the client company's own users (klientanvändare)."""
 
-    # Looked up through client_membership_unique, whose first column it is.
     client = models.ForeignKey(
         ClientCompany,
         on_delete=models.CASCADE,
         related_name="memberships",
         verbose_name=_("klient"),
-        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -67,13 +67,11 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("klientanvändare"),
     )
-    # Looked up through invitation_client_status_idx, whose first column it is.
     client = models.ForeignKey(
         "clients.ClientCompany",
         on_delete=models.CASCADE,
         related_name="invitations",
         verbose_name=_("klient"),
-        db_index=False,
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
