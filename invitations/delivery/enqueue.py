@@ -29,10 +29,11 @@ def promise_deliveries(
         invitation_ids.append(invitation.pk)
         channels.append(Channel.EMAIL)
         recipients.append(user.email)
-        if user.mobile and settings.SMS_ENABLED:
+        mobile = str(user.mobile)  # formatted once: each look at a PhoneNumber validates it
+        if mobile and settings.SMS_ENABLED:
             invitation_ids.append(invitation.pk)
             channels.append(Channel.SMS)
-            recipients.append(str(user.mobile))
+            recipients.append(mobile)
     return insert_columns(
         Delivery,
         invitation_id=invitation_ids,
