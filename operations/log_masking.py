@@ -10,10 +10,15 @@ text, gunicorn's access log, a traceback) goes through ``mask`` on its way out:
   address is itself a secret: its local part is what a sender must know);
 - a phone number in international form becomes ``+***``.
 
+A client's IP address is personal data too: the access logs keep only its network
+(``client_network``: 192.0.2.0 for 192.0.2.41, the first 48 bits of an IPv6 address), which
+still tells an operator where a wave of requests comes from.
+
 ``MaskPersonalData`` is the logging filter (on the console handler of ``LOGGING``, on the
 Celery worker's handlers and on gunicorn's loggers, see ``gunicorn_logging``).
 """
 
+import ipaddress
 import logging
 import re
 
@@ -36,6 +41,17 @@ def mask(text: str) -> str:
     text = _INVITATION_SECRET.sub(rf"\g<1>{MASK}", text)
     text = _EMAIL_ADDRESS.sub(rf"{MASK}@\g<1>", text)
     return _PHONE_NUMBER.sub(f"+{MASK}", text)
+
+
+def client_network(address: str) -> str:
+    """The network of a client's IP ``address`` as the access logs keep it: IPv4 with its
+    last byte zeroed (a /24), IPv6 cut to its /48; "-" for anything else."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "-"
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 # The attributes every LogRecord has; anything else came in ``extra`` and may be formatted too.

@@ -23,7 +23,7 @@ from invitations import secrets
 from invitations.delivery.sending import send_deliveries
 from invitations.models import Delivery, DeliveryStatus
 from invitations.tasks import send_delivery
-from operations.log_masking import mask
+from operations.log_masking import client_network, mask
 from tests.invitations.factories import DeliveryFactory, InvitationFactory
 
 from .conftest import wait_until
@@ -244,6 +244,13 @@ def test_the_mask_covers_links_addresses_and_numbers():
     )
 
 
+def test_access_logs_keep_a_clients_network_not_its_address():
+    assert client_network("192.0.2.41") == "192.0.2.0"
+    assert client_network("2001:db8:85a3:8d3:1319:8a2e:370:7348") == "2001:db8:85a3::"
+    assert client_network("2001:db8::7") == "2001:db8::"
+    assert client_network("unix:/run/gunicorn.sock") == client_network("") == "-"
+
+
 @pytest.fixture
 def gunicorn(transactional_db):
     """gunicorn as the web containers run it (deploy/gunicorn.conf.py), on loopback, on the
@@ -329,6 +336,10 @@ def test_gunicorns_access_log_masks_the_link_secret(gunicorn):
     assert "Not Found: /inbjudan/***/" in logged
     assert unknown not in logged
     _assert_nothing_personal(logged, invitation)
+    # The client's network, not its address; the path without its query string.
+    assert all(line.startswith("127.0.0.0 [") for line in access_lines), access_lines
+    assert not any("127.0.0.1" in line or "?" in line for line in access_lines), access_lines
+    assert '"GET /logga-in/ HTTP/1.1" 200' in logged
 
 
 # --- A worker process as production runs it ----------------------------------------------------
