@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from accounts import views as account_views
+from accounts.language import set_language
 from bureau import views as bureau_views
 from operations.health import healthz
 
@@ -18,8 +17,7 @@ urlpatterns = [
     ),
     path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
     path("passnycklar/", include("passkeys.urls")),
-    # The language menu is on the login page too, so choosing a language needs no login.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     # Browsers ask for /favicon.ico by themselves (a downloaded PDF's tab, for one).
     path("favicon.ico", bureau_views.favicon),
     path("klienter/", include("clients.urls")),

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language, unless they chose one in the menu on this device.
+    "accounts.language.UsersLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the login and CSRF checks, so that a stranger is sent to log in first.
     "operations.middleware.RefuseNulCharacters",

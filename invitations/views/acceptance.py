@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts.language import chosen_language
 from invitations import secrets, services
 from invitations.models import InvitationStatus
 
@@ -48,24 +49,14 @@ def _too_many(request):
     return response
 
 
-def _chosen_language(request) -> str | None:
-    """The language the visitor chose in the header menu, if any (and still offered)."""
-    try:
-        return translation.get_supported_language_variant(
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        )
-    except LookupError:
-        return None
-
-
 def _speak_users_language(request, user) -> None:
-    if _chosen_language(request) is None:
+    if chosen_language(request) is None:
         translation.activate(user.language)
         request.LANGUAGE_CODE = translation.get_language()
 
 
 def _keep_users_language(request, response, user) -> None:
-    if _chosen_language(request) is None:
+    if chosen_language(request) is None:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             user.language,
