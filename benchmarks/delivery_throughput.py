@@ -14,7 +14,8 @@ run:
   accepted by the SMTP server and recorded "sent": e-mails/s, and the worker's peak memory
   (the main process and its children);
 - a real "Skapa och bjud in användare" POST of 50 rows: how long after its response the
-  last of the 50 e-mails is accepted;
+  last of the 50 e-mails is accepted (``--latency-runs`` POSTs, 5 by default: each run
+  printed, the median reported; one sample ranged from 0.3 to 0.9 s between runs);
 - ``--sms`` SMS through the Twilio-like server: SMS/s;
 - the same e-mail batch with a second worker process sharing the outbox: e-mails/s, and
   how many messages arrived twice or never.
@@ -339,6 +340,7 @@ def main():
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--sms", type=int, default=500)
     parser.add_argument("--noop", type=int, default=3000)
+    parser.add_argument("--latency-runs", type=int, default=5)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (migrated).")
@@ -401,9 +403,12 @@ def main():
         )
         print(f"  (idle after start: {idle_rss:.0f} MiB)")
 
-        latency = submit_latency(smtp)
+        latencies = [submit_latency(smtp) for _run in range(args.latency_runs)]
+        latency = statistics.median(latencies)
+        print("  each run: " + ", ".join(f"{seconds:.2f} s" for seconds in latencies))
         report(
-            "50 invitations: last e-mail accepted after the submit's response",
+            f"50 invitations: last e-mail accepted after the submit's response "
+            f"(median of {args.latency_runs})",
             latency,
             "s",
             target="≤ 1 s",
