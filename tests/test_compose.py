@@ -82,8 +82,24 @@ def test_the_proxys_access_log_masks_the_link_secret():
     assert "access_log /dev/stdout masked;" in nginx
     [log_format] = re.findall(r"log_format masked (.*?);", nginx, re.DOTALL)
     assert "$masked_path" in log_format
-    for leaky in ("$request ", "$request_uri", "$args", "$query_string", "$http_referer"):
+    for leaky in (
+        "$request ",
+        "$request_uri",
+        "$args",
+        "$query_string",
+        "$http_referer",
+        "$remote_addr",
+    ):
         assert leaky not in log_format + " "
+    assert "$client_network" in log_format
+
+
+def test_the_databases_log_leaves_out_a_refused_rows_values():
+    """A unique index refusing a taken e-mail address logs "Key (lower(email))=(…)" in its
+    DETAIL and the statement with its values: neither, in the stack's PostgreSQL."""
+    command = compose()["services"]["postgres"]["command"]
+    assert command[0] == "postgres"
+    assert {"log_error_verbosity=terse", "log_min_error_statement=panic"} <= set(command[1:])
 
 
 def test_the_web_containers_run_gunicorn_with_the_masking_config():
