@@ -8,7 +8,8 @@ text, gunicorn's access log, a traceback) goes through ``mask`` on its way out:
   ``next=`` parameter), becomes ``/inbjudan/***/``;
 - an e-mail address keeps only its domain, ``***@example.se`` (a client company's inbound
   address is itself a secret: its local part is what a sender must know);
-- a phone number in international form becomes ``+***``.
+- a phone number in international form becomes ``+***``, a Swedish mobile number as people
+  type it (070-123 45 67) ``07***``.
 
 A client's IP address is personal data too: the access logs keep only its network
 (``client_network``: 192.0.2.0 for 192.0.2.41, the first 48 bits of an IPv6 address), which
@@ -30,6 +31,8 @@ _EMAIL_ADDRESS = re.compile(
     r"[A-Za-z0-9.!#$&'*+=?^_`{|}~-]+(?:@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
 )
 _PHONE_NUMBER = re.compile(r"(?:\+|%2[Bb])\d[\d ]{5,16}\d")
+# A Swedish mobile number as people type it: 070-123 45 67, 0701234567 (07, then 8 digits).
+_NATIONAL_MOBILE = re.compile(r"(?<![\d-])07\d(?:[- ]?\d){7}(?![\d-])")
 
 MASK = "***"
 
@@ -40,7 +43,8 @@ def mask(text: str) -> str:
         return text
     text = _INVITATION_SECRET.sub(rf"\g<1>{MASK}", text)
     text = _EMAIL_ADDRESS.sub(rf"{MASK}@\g<1>", text)
-    return _PHONE_NUMBER.sub(f"+{MASK}", text)
+    text = _PHONE_NUMBER.sub(f"+{MASK}", text)
+    return _NATIONAL_MOBILE.sub(f"07{MASK}", text)
 
 
 def client_network(address: str) -> str:

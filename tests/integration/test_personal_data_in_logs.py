@@ -239,6 +239,11 @@ def test_the_mask_covers_links_addresses_and_numbers():
     assert mask(f"<{ADDRESS}>: unknown") == "<***@kundbolaget.test>: unknown"
     assert mask("till kvitto-7f3k9q@inkommet.test") == "till ***@inkommet.test"
     assert mask(f"To {MOBILE} and +46 70 123 98 76") == "To +*** and +***"
+    assert mask("mobil=070-123 45 67, 0701239876 eller 073-1239876") == (
+        "mobil=07***, 07*** eller 07***"
+    )
+    for untouched in ("2026-07-12 07:30:01", "delivery 10701234567", "id 070123456"):
+        assert mask(untouched) == untouched
     assert mask("delivery 42 (sms, invitation 7) attempt 1") == (
         "delivery 42 (sms, invitation 7) attempt 1"
     )
