@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.core.management import call_command
 
+from tests.inbound.mail import pdf, raw_mime
 from tests.integration.conftest import wait_until
 
 
@@ -42,3 +43,12 @@ def running_receiver():
 def send(port: int, *, sender: str, to: str, raw: bytes) -> None:
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
         smtp.sendmail(sender, [to], raw)
+
+
+def send_invoice(port: int, *, sender: str, to: str, subject: str, number: int = 1) -> None:
+    """A mail from ``sender`` with one PDF, faktura-<number>.pdf, through the receiver."""
+    name = f"faktura-{number}.pdf"
+    raw = raw_mime(
+        sender=sender, to=to, subject=subject, files=[(name, pdf(number), "application/pdf")]
+    )
+    send(port, sender=sender, to=to, raw=raw)
