@@ -28,6 +28,13 @@ def _offered(code: str | None) -> str | None:
         return None
 
 
+def speak_users_language(request, user) -> None:
+    """Answers ``request`` in ``user``'s language, unless the visitor chose one in the menu."""
+    if chosen_language(request) is None:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
 class UsersLanguageMiddleware:
     """A signed-in user with no choice in the menu on this device is spoken to in their own
     language. After ``AuthenticationMiddleware``; LocaleMiddleware, before it, still names
@@ -37,9 +44,8 @@ class UsersLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if chosen_language(request) is None and request.user.is_authenticated:
-            translation.activate(request.user.language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if request.user.is_authenticated:
+            speak_users_language(request, request.user)
         return self.get_response(request)
 
 

@@ -1,9 +1,10 @@
 """gunicorn's logger with link secrets, addresses and numbers masked (``log_masking``).
 
-gunicorn writes its access log (``%(r)s``, the request line with the path and query) and its
-error log ("Error handling request /inbjudan/<secret>/") on loggers of its own, outside
-Django's LOGGING; ``deploy/gunicorn.conf.py`` names this class as its ``logger_class``. The
-client's address is logged as its network only (``client_network``).
+gunicorn writes its access log (the request's path; ``deploy/gunicorn.conf.py`` leaves the
+query string and the referer out) and its error log ("Error handling request
+/inbjudan/<secret>/") on loggers of its own, outside Django's LOGGING;
+``deploy/gunicorn.conf.py`` names this class as its ``logger_class``. The client's address is
+logged as its network only (``client_network``).
 """
 
 from gunicorn.glogging import Logger

@@ -14,12 +14,12 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts.language import chosen_language
+from accounts.language import chosen_language, speak_users_language
 from invitations import secrets, services
 from invitations.models import InvitationStatus
 
@@ -49,12 +49,6 @@ def _too_many(request):
     return response
 
 
-def _speak_users_language(request, user) -> None:
-    if chosen_language(request) is None:
-        translation.activate(user.language)
-        request.LANGUAGE_CODE = translation.get_language()
-
-
 def _keep_users_language(request, response, user) -> None:
     if chosen_language(request) is None:
         response.set_cookie(
@@ -79,7 +73,7 @@ def accept(request, secret):
     invitation = services.find_invitation_by_secret(secret)
     if invitation is None:
         return render(request, "invitations/acceptance/unknown.html", status=404)
-    _speak_users_language(request, invitation.user)
+    speak_users_language(request, invitation.user)
     context = {"invitation": invitation, "secret": secret}
     if invitation.status == InvitationStatus.ACCEPTED:
         return render(request, "invitations/acceptance/already_accepted.html", context)
